@@ -1,0 +1,307 @@
+"""`cognito-contracts`: the contract harness's command line.
+
+Exit codes, for every subcommand: 0 valid, 1 violations found, 2 unusable input (the one
+line on stderr names the file and what is wrong; never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from contracts.spec import KINDS, Spec, SpecError
+from contracts.violations import Violation
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_UNUSABLE = 0, 1, 2
+
+
+class Unusable(Exception):
+    """Input the command cannot use; the message is the one line shown to the user."""
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"cognito-contracts: {message}\n")
+
+
+def _open_in(name: str) -> IO[bytes]:
+    if name == "-":
+        return sys.stdin.buffer
+    try:
+        return open(name, "rb")
+    except OSError as exc:
+        raise Unusable(f"{name}: cannot read: {exc.strerror or exc}") from exc
+
+
+def _read_json(name: str) -> Any:
+    with _open_in(name) as fh:
+        raw = fh.read()
+    if not raw.strip():
+        raise Unusable(f"{_label(name)}: empty input (expected a JSON object)")
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise Unusable(f"{_label(name)}: not JSON ({exc})") from exc
+
+
+def _label(name: str) -> str:
+    return "<stdin>" if name == "-" else name
+
+
+# -- validate ---------------------------------------------------------------------------
+
+
+def cmd_validate(args: argparse.Namespace, spec: Spec) -> int:
+    if args.jsonl is not None:
+        if args.operation:
+            raise Unusable("validate --jsonl takes the operation from each line, not the command")
+        with _open_in(args.jsonl) as fh:
+            return validate_jsonl(spec, fh, sys.stdout.buffer, _label(args.jsonl))
+    if not args.operation:
+        raise Unusable("validate needs an OPERATION and --input/--output/--error FILE, or --jsonl")
+    chosen = [(k, getattr(args, k)) for k in KINDS if getattr(args, k) is not None]
+    if len(chosen) != 1:
+        raise Unusable("validate needs exactly one of --input, --output, --error")
+    kind, name = chosen[0]
+    if args.operation not in spec.operations:
+        raise Unusable(f"unknown operation {args.operation!r} (see `cognito-contracts spec`)")
+    body = _read_json(name)
+    violations = spec.validate(args.operation, kind, body)
+    if args.json:
+        out = {"ok": not violations, "violations": [v.as_dict() for v in violations]}
+        sys.stdout.write(orjson.dumps(out).decode() + "\n")
+    elif violations:
+        for v in violations:
+            sys.stdout.write(f"{v}  [{v.rule}]\n")
+    else:
+        sys.stdout.write(f"{_label(name)}: valid {args.operation} {kind}\n")
+    return EXIT_VIOLATIONS if violations else EXIT_OK
+
+
+_OK_LINE = b'{"ok":true,"violations":[]}\n'
+
+
+def validate_jsonl(spec: Spec, stream: Iterable[bytes], out: IO[bytes], label: str) -> int:
+    """One output line per input line, in order. A line that cannot be used gets an output
+    line with an `error` and a message on stderr; the exit code is then 2."""
+    validate = spec.validate
+    operations = spec.operations
+    loads, dumps = orjson.loads, orjson.dumps
+    worst = EXIT_OK
+    buffer: list[bytes] = []
+    for lineno, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            item = loads(line)
+            op, kind, body = item["operation"], item["kind"], item["body"]
+            if op not in operations:
+                raise ValueError(f"unknown operation {op!r}")
+            if kind not in KINDS:
+                raise ValueError(f"unknown kind {kind!r} (input, output or error)")
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            problem = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
+            if isinstance(exc, orjson.JSONDecodeError):
+                problem = f"not JSON ({exc})"
+            _err(f"{label}:{lineno}: {problem}")
+            buffer.append(dumps({"ok": False, "error": f"line {lineno}: {problem}"}) + b"\n")
+            worst = EXIT_UNUSABLE
+            continue
+        violations = validate(op, kind, body)
+        if violations:
+            if worst == EXIT_OK:
+                worst = EXIT_VIOLATIONS
+            buffer.append(
+                dumps({"ok": False, "violations": [v.as_dict() for v in violations]}) + b"\n"
+            )
+        else:
+            buffer.append(_OK_LINE)
+        if len(buffer) >= 512:
+            out.write(b"".join(buffer))
+            buffer.clear()
+    out.write(b"".join(buffer))
+    out.flush()
+    return worst
+
+
+# -- check ------------------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace, spec: Spec) -> int:
+    from contracts.exchange import check_exchange
+    from contracts.sources import SourceError, expand, read_exchanges
+
+    try:
+        files = expand(args.paths)
+        if not files:
+            raise Unusable(f"{', '.join(args.paths)}: no cassette or HAR file found")
+        batches = [(f, read_exchanges(f)) for f in files]
+    except SourceError as exc:
+        raise Unusable(str(exc)) from exc
+    per_op: dict[str, dict[str, int]] = {}
+    rows: list[dict[str, Any]] = []
+    allowed: list[dict[str, Any]] = []
+    interactions = failing = 0
+    lines: list[str] = []
+    for path, exchanges in batches:
+        for ex in exchanges:
+            interactions += 1
+            result = check_exchange(spec, ex)
+            name = result.operation or "(unknown operation)"
+            counts = per_op.setdefault(name, {"interactions": 0, "violations": 0})
+            counts["interactions"] += 1
+            counts["violations"] += len(result.violations)
+            where = f"{path} #{ex.index} {name}"
+            if result.violations:
+                failing += 1
+            for v in result.violations:
+                rows.append(_row(path, ex.index, name, v))
+                lines.append(f"{where}: {v}  [{v.rule}]")
+            for v in result.allowed:
+                allowed.append(_row(path, ex.index, name, v))
+            if args.verbose and not result.violations:
+                lines.append(f"{where}: ok")
+    if args.json:
+        summary = {
+            "ok": not rows,
+            "files": len(files),
+            "interactions": interactions,
+            "valid": interactions - failing,
+            "operations": dict(sorted(per_op.items())),
+            "violations": rows,
+            "allowed": allowed,
+            "botocore": spec.botocore_version,
+        }
+        sys.stdout.write(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        for line in lines:
+            sys.stdout.write(line + "\n")
+        note = f", {len(allowed)} accepted by the allow-list" if allowed else ""
+        sys.stdout.write(
+            f"{interactions} interactions in {len(files)} files: {interactions - failing} valid, "
+            f"{failing} with violations ({len(rows)} violations{note})\n"
+        )
+        if interactions == 0:
+            sys.stdout.write("no Cognito exchange was found in these files\n")
+    return EXIT_VIOLATIONS if rows else EXIT_OK
+
+
+def _row(path: Path, index: int, operation: str, v: Violation) -> dict[str, Any]:
+    return {"file": str(path), "index": index, "operation": operation, **v.as_dict()}
+
+
+# -- spec -------------------------------------------------------------------------------
+
+
+def cmd_spec(args: argparse.Namespace, spec: Spec) -> int:
+    wrote = False
+    if args.openapi:
+        from contracts.openapi import render
+
+        _write(args.openapi, render(spec))
+        wrote = True
+    if args.json_schema:
+        _write(args.json_schema, spec.compiled)
+        wrote = True
+    if not wrote:
+        errors = {e for op in spec.operations.values() for e in op.errors}
+        sys.stdout.write(
+            f"cognito-idp spec from botocore {spec.botocore_version}: "
+            f"{len(spec.operations)} operations, {len(spec.defs)} schemas, "
+            f"{len(errors)} modeled errors, {len(spec.allowlist.entries)} allow-list entries\n"
+        )
+        if args.operations:
+            for name in spec.operations:
+                sys.stdout.write(name + "\n")
+    return EXIT_OK
+
+
+def _write(name: str, data: Any) -> None:
+    raw = orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+    if name == "-":
+        sys.stdout.buffer.write(raw)
+        return
+    try:
+        Path(name).write_bytes(raw)
+    except OSError as exc:
+        raise Unusable(f"{name}: cannot write: {exc.strerror or exc}") from exc
+
+
+# -- entry point ------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cognito-contracts",
+        description=(
+            "Check Amazon Cognito (cognito-idp) exchanges against the spec compiled from "
+            "botocore's service model. Exit codes: 0 valid, 1 violations, 2 unusable input."
+        ),
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    v = sub.add_parser(
+        "validate",
+        help="validate one body, or a JSON Lines stream of bodies",
+        description=(
+            "Validate one request (--input), response (--output) or error (--error) body, "
+            'or with --jsonl a stream of {"operation", "kind", "body"} lines, printing '
+            'one {"ok", "violations"} line per input line, in order.'
+        ),
+    )
+    v.add_argument("operation", nargs="?", metavar="OPERATION", help="e.g. GetUser")
+    group = v.add_mutually_exclusive_group()
+    for kind in KINDS:
+        group.add_argument(f"--{kind}", metavar="FILE", help=f"the {kind} body (- for stdin)")
+    group.add_argument("--jsonl", metavar="FILE", help="JSON Lines of bodies (- for stdin)")
+    v.add_argument("--json", action="store_true", help="print the result as JSON")
+    v.set_defaults(func=cmd_validate)
+
+    c = sub.add_parser(
+        "check",
+        help="check recorded exchanges: cassettes, folders of them, or browser HAR files",
+        description=(
+            "Check every exchange in vcrpy cassettes (YAML or JSON) and HAR files exported "
+            "from a browser (only requests with an AWSCognitoIdentityProviderService target "
+            "count). Folders are searched recursively."
+        ),
+    )
+    c.add_argument("paths", nargs="+", metavar="PATH")
+    c.add_argument("--json", action="store_true", help="print a machine-readable summary")
+    c.add_argument("-v", "--verbose", action="store_true", help="list valid exchanges too")
+    c.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("spec", help="write the compiled spec (OpenAPI 3.1 or JSON Schema)")
+    s.add_argument(
+        "--openapi", metavar="FILE", help="write the OpenAPI 3.1 document (- for stdout)"
+    )
+    s.add_argument("--json-schema", metavar="FILE", help="write the compiled JSON Schema spec")
+    s.add_argument("--operations", action="store_true", help="list the operations")
+    s.set_defaults(func=cmd_spec)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        spec = Spec.load()
+        return int(args.func(args, spec))
+    except Unusable as exc:
+        _err(str(exc))
+        return EXIT_UNUSABLE
+    except SpecError as exc:
+        _err(str(exc))
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
