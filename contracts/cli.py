@@ -194,6 +194,91 @@ def _row(path: Path, index: int, operation: str, v: Violation) -> dict[str, Any]
     return {"file": str(path), "index": index, "operation": operation, **v.as_dict()}
 
 
+# -- record, replay, drift ---------------------------------------------------------------
+
+
+def cmd_record(args: argparse.Namespace, spec: Spec) -> int:
+    from contracts.record import RecordError, record, select
+
+    if args.list:
+        for sc in select(None):
+            needs = f"  [needs {', '.join(sorted(sc.needs))}]" if sc.needs else ""
+            sys.stdout.write(f"{sc.name:28} {sc.doc.splitlines()[0]}{needs}\n")
+        return EXIT_OK
+    if args.target == "aws" and not args.yes:
+        raise Unusable(
+            "recording against AWS creates a throw-away user pool, app client and users in "
+            "your account (and deletes them afterwards): add --yes to go ahead"
+        )
+    try:
+        result = record(
+            args.scenario or None,
+            args.target,
+            Path(args.out),
+            keep_pii=args.keep_pii,
+            region=args.region,
+            profile=args.profile,
+            progress=lambda msg: sys.stderr.write(f"cognito-contracts: {msg}\n"),
+        )
+    except RecordError as exc:
+        _err(f"{exc}; the cassettes in {args.out} are unchanged")
+        return EXIT_VIOLATIONS
+    for path in result.written:
+        sys.stdout.write(f"wrote {path}\n")
+    for name, why in result.skipped:
+        sys.stdout.write(f"skipped {name}: {why}\n")
+    return EXIT_OK
+
+
+def cmd_replay(args: argparse.Namespace, spec: Spec) -> int:
+    from contracts.record import RecordError, replay
+    from contracts.sources import SourceError, expand
+
+    try:
+        files = [p for p in expand(args.paths) if p.suffix in (".yaml", ".yml")]
+    except SourceError as exc:
+        raise Unusable(str(exc)) from exc
+    failed = 0
+    for path in files:
+        try:
+            played = replay(path)
+        except (RecordError, AssertionError, Exception) as exc:  # report every failure kind
+            failed += 1
+            sys.stdout.write(f"{path}: FAILED {type(exc).__name__}: {exc}\n")
+            continue
+        sys.stdout.write(f"{path}: ok ({played} interactions)\n")
+    return EXIT_VIOLATIONS if failed else EXIT_OK
+
+
+def cmd_drift(args: argparse.Namespace, spec: Spec) -> int:
+    from contracts.drift import compare
+    from contracts.sources import SourceError
+
+    try:
+        report = compare(spec, [args.old], [args.new])
+    except SourceError as exc:
+        raise Unusable(str(exc)) from exc
+    if args.json:
+        out = {
+            "drift": report.drifted,
+            "operations_compared": report.operations,
+            "changes": [c.__dict__ for c in report.changes],
+            "only_in_old": report.only_old,
+            "only_in_new": report.only_new,
+        }
+        sys.stdout.write(orjson.dumps(out, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        for change in report.changes:
+            sys.stdout.write(f"{change}\n")
+        for op in report.only_old:
+            sys.stdout.write(f"{op}: only in {args.old} (not compared)\n")
+        for op in report.only_new:
+            sys.stdout.write(f"{op}: only in {args.new} (not compared)\n")
+        verdict = f"{len(report.changes)} structural changes" if report.drifted else "no drift"
+        sys.stdout.write(f"{report.operations} operations compared: {verdict}\n")
+    return EXIT_VIOLATIONS if report.drifted else EXIT_OK
+
+
 # -- spec -------------------------------------------------------------------------------
 
 
@@ -274,6 +359,43 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="print a machine-readable summary")
     c.add_argument("-v", "--verbose", action="store_true", help="list valid exchanges too")
     c.set_defaults(func=cmd_check)
+
+    r = sub.add_parser(
+        "record",
+        help="record scenarios into cassettes (embedded backend, or AWS with --yes)",
+        description=(
+            "Run the recorded scenarios through the editor's own code and write one cassette "
+            "per scenario. Secrets are always scrubbed; personal data is replaced by fakes "
+            "unless --keep-pii. A failed run leaves the previous cassettes untouched."
+        ),
+    )
+    r.add_argument("--target", choices=("embedded", "aws"), default="embedded")
+    r.add_argument("--scenario", action="append", metavar="NAME", help="only these (repeat)")
+    r.add_argument("--out", default="cassettes", metavar="DIR", help="default: cassettes")
+    r.add_argument("--yes", action="store_true", help="allow creating resources in AWS")
+    r.add_argument("--keep-pii", action="store_true", help="keep attribute values and usernames")
+    r.add_argument("--region", help="AWS region for --target aws")
+    r.add_argument("--profile", help="AWS profile for --target aws")
+    r.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    r.set_defaults(func=cmd_record)
+
+    rp = sub.add_parser("replay", help="re-run scenarios against their cassettes, offline")
+    rp.add_argument("paths", nargs="+", metavar="PATH")
+    rp.set_defaults(func=cmd_replay)
+
+    d = sub.add_parser(
+        "drift",
+        help="structural differences between two cassette sets",
+        description=(
+            "Per operation: members that appeared or vanished, type changes and new error "
+            "codes between OLD and NEW. Exit 0 when nothing structural changed, 1 when "
+            "something did. Values (ids, timestamps) never count."
+        ),
+    )
+    d.add_argument("old", metavar="OLD")
+    d.add_argument("new", metavar="NEW")
+    d.add_argument("--json", action="store_true")
+    d.set_defaults(func=cmd_drift)
 
     s = sub.add_parser("spec", help="write the compiled spec (OpenAPI 3.1 or JSON Schema)")
     s.add_argument(

@@ -18,13 +18,16 @@ Wire rules, per shape type:
 
 Custom keywords (ignored by validators, read by this project): `x-shape` (the model's shape
 name), `x-sensitive` (the model's trait), `x-secret` (a secret the model leaves unmarked,
-from data/extra_secrets.toml), `x-union`, `x-document`, `x-timestamp`, `x-blob` with `x-min-bytes` /
-`x-max-bytes` (exact decoded sizes), `x-java-pattern` (the pattern as the model writes it).
+from data/extra_secrets.toml), `x-pii` (sensitive personal data rather than a credential),
+`x-union`, `x-document`, `x-timestamp`, `x-blob` with `x-min-bytes` / `x-max-bytes` (exact
+decoded sizes), `x-java-pattern` (the pattern as the model writes it), `x-error` / `x-doc`
+(an error's name and the model's description of it).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from contracts import javaregex
@@ -112,9 +115,18 @@ def _error_schema(name: str, shape: dict[str, Any]) -> dict[str, Any]:
     out["properties"] = props
     out["required"] = ["__type", *out.get("required", [])]
     out["x-error"] = name
+    if shape.get("documentation"):
+        out["x-doc"] = plain_text(shape["documentation"])
     if shape.get("fault"):
         out["x-fault"] = True
     return out
+
+
+def plain_text(html: str) -> str:
+    """The model's HTML documentation as one line of plain text."""
+    text = re.sub(r"<[^>]+>", " ", html)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def common_error_schema(name: str) -> dict[str, Any]:
@@ -184,8 +196,9 @@ def compile_model(
 ) -> dict[str, Any]:
     """The whole spec: every shape as a schema, every operation with its errors.
 
-    `extra_secrets` (`{"shapes": [...], "members": ["Structure.Member", ...]}`) marks with
-    `x-secret` what the project treats as secret although the model does not say so.
+    `extra_secrets` (`{"shapes": [...], "members": ["Structure.Member", ...], "pii": [...]}`)
+    marks with `x-secret` what the project treats as secret although the model does not say
+    so, and with `x-pii` the sensitive shapes that are personal data, not credentials.
     """
     defs = {name: shape_schema(name, shape) for name, shape in model["shapes"].items()}
     extra = extra_secrets or {}
@@ -194,6 +207,8 @@ def compile_model(
     for dotted in extra.get("members", []):
         owner, member = dotted.split(".", 1)
         defs[owner]["properties"][member]["x-secret"] = True
+    for name in extra.get("pii", []):
+        defs[name]["x-pii"] = True
     for name in common_errors:
         defs[COMMON_PREFIX + name] = common_error_schema(name)
     operations: dict[str, Any] = {}

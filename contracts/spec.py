@@ -85,8 +85,8 @@ def load_extra_secrets(path: Path = EXTRA_SECRETS_FILE) -> dict[str, list[str]]:
 
     with open(path, "rb") as fh:
         data = tomllib.load(fh)
-    out: dict[str, list[str]] = {"shapes": [], "members": []}
-    for section, key in (("shape", "shapes"), ("member", "members")):
+    out: dict[str, list[str]] = {"shapes": [], "members": [], "pii": []}
+    for section, key in (("shape", "shapes"), ("member", "members"), ("pii", "pii")):
         for entry in data.get(section, []):
             if not str(entry.get("reason", "")).strip():
                 raise SpecError(f"{path}: secret {entry.get('name')!r} has no reason")
@@ -563,18 +563,23 @@ class Spec:
         """Where secrets sit in a body: member names, `[]` for any list item, `{}` for any
         map value; a path ending at a secret structure covers all of it. Secrets are the
         model's `sensitive` members plus the reviewed extras (data/extra_secrets.toml)."""
+        return [path for path, _shape in self.secret_paths(operation, kind)]
+
+    @functools.cache  # noqa: B019 - one Spec per process
+    def secret_paths(self, operation: str, kind: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+        """`sensitive_paths` with the shape found at each path (for a map, the value's)."""
         shape = self.root_shape(operation, kind)
-        return [] if shape is None else list(self._sensitive(shape, (), False))
+        return () if shape is None else tuple(self._sensitive(shape, (), False))
 
     def _sensitive(
         self, shape: str, parts: tuple[str, ...], marked: bool
-    ) -> Iterable[tuple[str, ...]]:
+    ) -> Iterable[tuple[tuple[str, ...], str]]:
         node = self.defs[shape]
         if marked or node.get("x-sensitive") or node.get("x-secret"):
             if isinstance(node.get("additionalProperties"), dict):
-                yield (*parts, "{}")
+                yield (*parts, "{}"), _name(node["additionalProperties"])
             else:
-                yield parts
+                yield parts, shape
             return
         if "properties" in node:
             for key, ref in node["properties"].items():
@@ -583,6 +588,15 @@ class Spec:
             yield from self._sensitive(_name(node["additionalProperties"]), (*parts, "{}"), False)
         elif "items" in node:
             yield from self._sensitive(_name(node["items"]), (*parts, "[]"), False)
+
+    def is_pii(self, shape: str) -> bool:
+        """Sensitive personal data rather than a credential (data/extra_secrets.toml)."""
+        return bool(self.defs.get(shape, {}).get("x-pii"))
+
+    def accepts(self, shape: str, value: Any) -> bool:
+        """Whether a value satisfies one shape's schema (e.g. a placeholder for a secret)."""
+        validator, _ = self._validator(shape)
+        return bool(validator.is_valid(value))
 
 
 def _repair_path(body: Any, parts: list[Any], instance: Any) -> list[Any]:
