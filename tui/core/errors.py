@@ -44,7 +44,7 @@ _LOCAL = {
     ),
 }
 _PREFIXES = re.compile(
-    r"^(this exception is (thrown|returned) (when|if)|exception that is thrown when|"
+    r"^(this exception is (thrown?|returned) (when|if)|exception that is thrown when|"
     r"the message returned when)\s+",
     re.IGNORECASE,
 )
