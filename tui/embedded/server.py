@@ -1,0 +1,224 @@
+"""`EmbeddedCognito`: the local Cognito user-pool service, started and stopped in process.
+
+moto's cognito-idp Flask app, wrapped by the embedded middleware (app.py), served by
+werkzeug's threaded server on loopback (port 0 picks a free port; the real one is read
+back). moto's state lives in this process, which is what lets the middleware complete it.
+Several instances may run in one process; they share moto's global model but each only
+touches its own pool, clock, outbox and sessions.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from tui.embedded.outbox import Delivery
+from tui.embedded.seed import SeedUser
+
+DEFAULT_ACCOUNT_ID = "123456789012"
+DEFAULT_REGION = "us-east-1"
+LOOPBACK = "127.0.0.1"
+
+
+class _RequestHandler(WSGIRequestHandler):
+    """HTTP/1.1 keep-alive (botocore reuses connections) and no per-request log line:
+    request lines are noise, and a log is no place for anything a request carries."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return None
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        if type == "error":
+            logging.getLogger("tui.embedded.server").error("embedded Cognito: " + message, *args)
+
+
+class EmbeddedCognito:
+    """A running embedded Cognito backend; also a context manager.
+
+    Other code relies on these names: `endpoint_url`, `region`, `user_pool_id`,
+    `client_id`, `users`, `generated_password`, `info()`, `outbox()`, `latest_code()`,
+    `advance_clock()`, `set_rate_limit()`, `issued_secrets()`, `spec_violations`.
+    """
+
+    def __init__(
+        self,
+        seed: str = "demo",
+        users: int = 0,
+        rate_limits: dict[str, float] | None = None,
+        port: int = 0,
+        strict: bool = False,
+        region: str = DEFAULT_REGION,
+        *,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        on_delivery: Callable[[Delivery], None] | None = None,
+    ) -> None:
+        from tui.embedded.clock import Clock
+        from tui.embedded.outbox import Outbox
+        from tui.embedded.store import Store
+
+        if seed not in ("demo", "empty"):
+            raise ValueError(f"unknown seed {seed!r} (demo or empty)")
+        self.seed = seed
+        self.generated_users = int(users)
+        self.rate_limits = dict(rate_limits or {})
+        self.port = port
+        self.strict = strict
+        self.region = region
+        self.account_id = account_id
+        self.clock = Clock()
+        self.store = Store()
+        self._outbox = Outbox()
+        if on_delivery is not None:
+            self._outbox.subscribe(on_delivery)
+        self.user_pool_id: str | None = None
+        self.client_id: str | None = None
+        self.users: list[SeedUser] = []
+        self.generated_password: str | None = None
+        self.spec_violations: list[str] = []
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        self._app: Any = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> EmbeddedCognito:
+        if self._server is not None:
+            raise RuntimeError("the embedded backend is already running")
+        from moto.server import create_backend_app
+
+        from contracts.spec import default_spec
+        from tui.embedded.app import EmbeddedApp
+        from tui.embedded.context import Context
+        from tui.embedded.ratelimit import RateLimiter
+        from tui.embedded.seed import seed
+
+        limiter = RateLimiter(limits=self.rate_limits)
+        ctx = Context(
+            spec=default_spec(),
+            account_id=self.account_id,
+            region=self.region,
+            clock=self.clock,
+            outbox=self._outbox,
+            store=self.store,
+            moto_app=create_backend_app("cognito-idp"),
+        )
+        app = EmbeddedApp(ctx, limiter, strict=self.strict, info=self.info)
+        app.spec_violations = self.spec_violations
+        # Bind first, ourselves: a busy port raises OSError (werkzeug would print and exit)
+        # before anything is added to moto's model.
+        listener = socket.create_server((LOOPBACK, self.port), backlog=128)
+        try:
+            server = make_server(
+                LOOPBACK,
+                self.port,
+                app,
+                threaded=True,
+                request_handler=_RequestHandler,
+                fd=listener.fileno(),
+            )
+        finally:
+            listener.close()  # the server holds its own duplicate of the socket
+        try:
+            seeded = seed(ctx, self.seed, self.generated_users)
+        except BaseException:
+            server.server_close()
+            raise
+        self.user_pool_id = seeded.pool.id
+        self.client_id = seeded.client.id
+        self.users = seeded.users
+        self.generated_password = seeded.generated_password
+        self._app = app
+        self._server = server
+        self.port = server.port
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},  # stop() returns within 50 ms
+            name=f"embedded-cognito-{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and drop the seeded pool from moto's (process-wide) model."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        if self._app is not None and self.user_pool_id is not None:
+            with self._app.ctx.lock:
+                self._app.ctx.moto.backend(self.region).user_pools.pop(self.user_pool_id, None)
+
+    def __enter__(self) -> EmbeddedCognito:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- what clients need -----------------------------------------------------------------
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}"
+
+    @property
+    def served_operations(self) -> set[str]:
+        """Every cognito-idp operation this backend answers (moto's and its own)."""
+        self._require_started()
+        return set(self._app.served)
+
+    def info(self) -> dict[str, Any]:
+        """What the CLI prints: where to connect and whom to sign in as."""
+        return {
+            "endpoint_url": self.endpoint_url,
+            "region": self.region,
+            "user_pool_id": self.user_pool_id,
+            "client_id": self.client_id,
+            "users": [user.as_dict() for user in self.users],
+            "generated_users": self.generated_users,
+            "generated_password": self.generated_password,
+        }
+
+    # -- test and demo hooks ---------------------------------------------------------------
+
+    def outbox(self) -> list[Delivery]:
+        return self._outbox.items()
+
+    def latest_code(self, username: str, attribute: str = "email") -> str:
+        """The newest code delivered to `username` through `attribute`."""
+        delivery = self._outbox.latest(username, attribute)
+        if delivery is None:
+            raise LookupError(f"no code was delivered to {username} by {attribute}")
+        return delivery.code
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the backend's now forward (token, session and code expiry)."""
+        self.clock.advance(seconds)
+
+    def set_rate_limit(self, category: str, per_second: float | None) -> None:
+        """Throttle a quota category (`*` for all) to `per_second`; None lifts the limit."""
+        self._require_started()
+        self._app.limiter.set(category, per_second)
+
+    def issued_secrets(self) -> set[str]:
+        """Every access, ID and refresh token, session, SRP secret block, verification or
+        MFA code and TOTP secret the backend issued (not the seeded demo credentials,
+        which are printed on purpose)."""
+        if self._app is None:
+            return set(self.store.issued)
+        with self._app.ctx.lock:
+            return set(self.store.issued)
+
+    def _require_started(self) -> None:
+        if self._app is None:
+            raise RuntimeError("start() the embedded backend first")
