@@ -31,6 +31,7 @@ from contracts.recorder import Scrubber, make_vcr
 from contracts.scenarios import SCENARIOS, Credentials, Scenario
 from tui.core.auth import Challenge
 from tui.core.connection import Connection, ConnectionSettings
+from tui.core.session import EditorSession
 
 AWS_PREFIX = "cognito-tui-contracts"
 # Any credentials do for the embedded backend and for replay (requests are only signed).
@@ -76,6 +77,16 @@ class _BaseEnv:
     def connection(self, validate: bool = True) -> Connection:
         settings = ConnectionSettings(region=self.region, endpoint_url=self.endpoint_url)
         return Connection(settings, credentials=self.credentials, validate=validate)
+
+    def editor_session(self) -> EditorSession:
+        settings = ConnectionSettings(
+            region=self.region,
+            endpoint_url=self.endpoint_url,
+            pool_id=self.pool_id,
+            client_id=self.client_id,
+        )
+        folder = tempfile.mkdtemp(prefix="cognito-tui-journal-")
+        return EditorSession(settings, credentials=self.credentials, journal_folder=folder)
 
     def create_user(self, role: str, attributes: dict[str, str]) -> Credentials:
         self._serial += 1
@@ -130,10 +141,11 @@ class EmbeddedEnv(_BaseEnv):
     """A fresh embedded backend with the demo seed; its Python API reads codes and moves
     its clock in-process, so those calls are never recorded."""
 
+    # Which demo user shows which challenge: matched against SeedUser.note.
     SEED_ROLES: ClassVar[dict[str, str]] = {
         "new-password": "NEW_PASSWORD_REQUIRED",
         "totp": "SOFTWARE_TOKEN_MFA",
-        "otp": "OTP",
+        "otp": "EMAIL_OTP",
         "select-mfa": "SELECT_MFA_TYPE",
     }
 
@@ -173,7 +185,7 @@ class EmbeddedEnv(_BaseEnv):
         if challenge.name == "SOFTWARE_TOKEN_MFA":
             if not credentials.totp_secret:
                 raise RecordError(f"{credentials.username} has no TOTP secret")
-            return totp(credentials.totp_secret, self.backend.now())
+            return totp(credentials.totp_secret, self.backend.clock.now())
         deliveries = [d for d in self.backend.outbox() if d.username == credentials.username]
         if not deliveries:
             raise RecordError(f"no {challenge.name} code was delivered")
@@ -188,26 +200,33 @@ class AwsEnv(_BaseEnv):
     creates carries the AWS_PREFIX and is deleted in close(), also after a failure."""
 
     def __init__(self, region: str | None = None, profile: str | None = None) -> None:
-        from tui.embedded.seed import demo_client_parameters, demo_pool_parameters
+        from tui.embedded.seed import client_config, pool_config
 
         settings = ConnectionSettings(region=region, profile=profile)
         self._admin = Connection(settings)
+        identity = self._admin.session.create_client("sts", region_name=self._admin.region)
+        account = identity.get_caller_identity()["Account"]
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
-        pool = self._admin.call(
-            "CreateUserPool", **{**demo_pool_parameters(), "PoolName": f"{AWS_PREFIX}-{stamp}"}
-        )["UserPool"]
-        self._pool_created = pool["Id"]
+        # The demo pool's schema and settings, without what needs account-specific setup
+        # (an SES identity, an SNS role): Cognito's default email and no SMS.
+        params = pool_config(account, self._admin.region)
+        for key in ("EmailConfiguration", "SmsConfiguration"):
+            params.pop(key, None)
+        params["MfaConfiguration"] = "OFF"
+        params["UserPoolTags"] = {"project": "cognito-tui", "purpose": "contract-recording"}
+        pool = self._admin.call("CreateUserPool", PoolName=f"{AWS_PREFIX}-{stamp}", **params)
+        self._pool_created = pool["UserPool"]["Id"]
         try:
             client = self._admin.call(
-                "CreateUserPoolClient", UserPoolId=pool["Id"], **demo_client_parameters()
+                "CreateUserPoolClient", UserPoolId=self._pool_created, **client_config()
             )["UserPoolClient"]
         except BaseException:
-            self._admin.call("DeleteUserPool", UserPoolId=pool["Id"])
+            self._admin.call("DeleteUserPool", UserPoolId=self._pool_created)
             raise
         super().__init__(
             mode="aws",
             region=self._admin.region,
-            pool_id=pool["Id"],
+            pool_id=self._pool_created,
             client_id=client["ClientId"],
         )
 

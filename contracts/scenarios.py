@@ -24,6 +24,7 @@ from tui.core.auth import Authenticator, Challenge, Tokens
 from tui.core.connection import Connection
 from tui.core.errors import CognitoError
 from tui.core.service import PoolAdmin, UserAttributes
+from tui.core.session import EditorSession
 
 DEFAULT_PASSWORD_LENGTH = 20
 
@@ -56,6 +57,8 @@ class Env(Protocol):
     def advance_clock(self, seconds: float) -> None: ...
 
     def set_rate_limit(self, category: str, per_second: float | None) -> None: ...
+
+    def editor_session(self) -> EditorSession: ...
 
 
 @dataclass(frozen=True)
@@ -498,3 +501,56 @@ def _throttled(env: Env, ctx: dict[str, Any]) -> None:
             attrs.get_user()
     finally:
         env.set_rate_limit("UserRead", None)
+
+
+# -- the editor's own session, step for step as the screens drive it ---------------------------
+# The UI tests replay these cassettes through the real screens, so the calls below must be
+# exactly what a person's keystrokes make the editor send.
+
+EDITOR_ROLE = "main"
+
+
+@scenario("editor-open", setup=fresh_user(EDITOR_ROLE, email="ada@example.com", given_name="Ada"))
+def _editor_open(env: Env, ctx: dict[str, Any]) -> None:
+    """The editor starting: SRP sign-in, then GetUser for the attribute table."""
+    creds = env.user(EDITOR_ROLE)
+    session = env.editor_session()
+    expect(isinstance(session.sign_in(creds.username, creds.password), Tokens), "signed in")
+    session.load()
+
+
+@scenario(
+    "editor-save-verify",
+    needs=("codes",),
+    setup=fresh_user(EDITOR_ROLE, email="ada@example.com", given_name="Ada"),
+)
+def _editor_save_verify(env: Env, ctx: dict[str, Any]) -> None:
+    """The editor saving a name and a new email, reloading, then verifying the email with
+    the delivered code and reloading again."""
+    creds = env.user(EDITOR_ROLE)
+    session = env.editor_session()
+    session.sign_in(creds.username, creds.password)
+    session.load()
+    session.draft.set("given_name", "Augusta")
+    session.draft.set("email", "augusta@example.com")
+    result = session.save()
+    expect(result.ok and len(result.deliveries) == 1, f"{result}")
+    session.load()
+    session.verify("email", env.code(creds.username, "email"))
+    session.load()
+
+
+@scenario(
+    "editor-save-rejected",
+    setup=fresh_user(EDITOR_ROLE, email="ada@example.com", given_name="Ada"),
+)
+def _editor_save_rejected(env: Env, ctx: dict[str, Any]) -> None:
+    """The editor saving an immutable attribute: Cognito refuses, the edit stays pending."""
+    creds = env.user(EDITOR_ROLE)
+    session = env.editor_session()
+    session.sign_in(creds.username, creds.password)
+    session.load()
+    session.draft.set("custom:employee_id", "E-0001")
+    result = session.save()
+    expect(result.error is not None and result.error.code == "InvalidParameterException", "refused")
+    expect(session.draft.sets == {"custom:employee_id": "E-0001"}, "the edit is still pending")

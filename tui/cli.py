@@ -1,20 +1,56 @@
-"""The `cognito-tui` command."""
+"""The `cognito-tui` command.
+
+Subcommands register in `build_parser()`; each sets `handler`, a function taking the
+parsed arguments and returning the exit code. Subcommand modules import their heavy
+dependencies only when run, so `--version` and `--help` stay fast.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from importlib.metadata import version
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from tui.launch import EPILOG, add_editor_arguments
+
     parser = argparse.ArgumentParser(
         prog="cognito-tui",
-        description="A terminal editor for Amazon Cognito user attributes.",
+        description="A terminal editor for Amazon Cognito user attributes: sign in to a user "
+        "pool and view, edit, add, delete and verify attributes. Without a COMMAND it opens "
+        "the editor.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=version("cognito-tui"))
+    add_editor_arguments(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    from tui.embedded import cli as embedded
+
+    embedded_parser = commands.add_parser(
+        "embedded",
+        help="run a local Cognito user pool service (for the demo, recording and tests)",
+        description="Run moto's Cognito server on 127.0.0.1, completed with the AWS "
+        "behaviour moto lacks. Prints one JSON line (endpoint, pool, client, users), then "
+        "serves until SIGINT or SIGTERM; verification codes are printed on stderr.",
+    )
+    embedded.add_arguments(embedded_parser)
+    embedded_parser.set_defaults(handler=embedded.run)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    build_parser().parse_args(argv)
-    return 0
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        from tui.launch import run_editor
+
+        return run_editor(args)
+    return int(handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""The Textual application: sign in (unless a token was given), then the attribute table.
+
+`make_app()` is the one factory shared by the command line and the tests. All I/O goes
+through `tui.core.session.EditorSession`, called from thread workers; screens never import
+botocore.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+
+from tui.core.connection import ConnectionSettings, RetryNotice
+from tui.core.session import EditorSession
+from tui.messages import Retrying
+
+
+@dataclass
+class Options:
+    settings: ConnectionSettings
+    username: str = ""
+    access_token: str | None = field(default=None, repr=False)
+    read_only: bool = False
+    keymap: dict[str, str] = field(default_factory=dict)
+    hint: str = ""
+    # Only the demo and the tests: sign in with these credentials without asking.
+    auto_sign_in: tuple[str, str] | None = field(default=None, repr=False)
+    credentials: tuple[str, str] | None = field(default=None, repr=False)
+    journal_folder: Any = None
+    # Only the demo: the embedded backend's deliveries, shown under ctrl+o on every screen.
+    outbox: Callable[[], list[Any]] | None = None
+    # Read the pool's schema (DescribeUserPool) for schema-aware validation; needs IAM
+    # credentials, so only with --profile or in the demo.
+    describe_pool: bool = False
+
+
+class CognitoApp(App[None]):
+    TITLE = "cognito-tui"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [Binding("ctrl+o", "outbox", "Demo outbox", id="outbox", show=False)]
+
+    def __init__(self, options: Options, session: EditorSession | None = None) -> None:
+        super().__init__()
+        self.options = options
+        self.session = session or EditorSession(
+            options.settings,
+            read_only=options.read_only,
+            on_retry=self._on_retry,
+            credentials=options.credentials,
+            journal_folder=options.journal_folder,
+        )
+        if options.keymap:
+            self.set_keymap(options.keymap)
+
+    def _on_retry(self, notice: RetryNotice) -> None:
+        """Called on a worker thread by botocore's retry loop."""
+        screen = self.screen
+        self.call_from_thread(screen.post_message, Retrying(notice))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "outbox":
+            return self.options.outbox is not None
+        return True
+
+    def action_outbox(self) -> None:
+        from tui.screens.modals import Outbox
+
+        if self.options.outbox is not None and not isinstance(self.screen, Outbox):
+            self.push_screen(Outbox(list(self.options.outbox())))
+
+    def on_mount(self) -> None:
+        from tui.screens.attributes import AttributesScreen
+        from tui.screens.signin import SignInScreen
+
+        attributes = AttributesScreen(self.options.hint)
+        if self.options.access_token:
+            self.session.use_access_token(self.options.access_token)
+            self.push_screen(attributes)
+            return
+        if self.options.auto_sign_in:
+            self._auto_sign_in(attributes)
+            return
+        self.push_screen(
+            SignInScreen(self.options.username), lambda ok: self._signed_in(ok, attributes)
+        )
+
+    def _signed_in(self, ok: bool | None, attributes: Any) -> None:
+        if ok:
+            self.push_screen(attributes)
+        else:
+            self.exit()
+
+    def _auto_sign_in(self, attributes: Any) -> None:
+        def run() -> None:
+            assert self.options.auto_sign_in is not None
+            username, password = self.options.auto_sign_in
+            self.session.sign_in(username, password)
+            self.call_from_thread(self.push_screen, attributes)
+
+        self.run_worker(run, thread=True, exclusive=True, exit_on_error=True)
+
+
+def make_app(options: Options, session: EditorSession | None = None) -> CognitoApp:
+    return CognitoApp(options, session)
+
+
+def run(options: Options, on_exit: Callable[[], None] | None = None) -> int:
+    app = make_app(options)
+    try:
+        app.run()
+    finally:
+        if on_exit is not None:
+            on_exit()
+    return 0

@@ -1,0 +1,253 @@
+"""The editor's session: everything a screen asks for, behind one Textual-free object.
+
+Screens call these methods from thread workers and receive plain results or `CognitoError`
+values; nothing here knows about the UI. The session owns the sign-in state (tokens kept in
+memory only, refreshed before they expire), the attribute draft with its journal, the
+ClientMetadata pairs sent with every update, and the read-only guard, which refuses writes
+at the lowest layer (`Connection.call`), so read-only is enforced, not just hidden.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tui.core.attributes import Draft, SaveResult
+from tui.core.auth import Authenticator, Challenge, Tokens
+from tui.core.connection import Connection, ConnectionSettings, RetryNotice
+from tui.core.errors import CognitoError
+from tui.core.journal import Journal, JournalKey
+from tui.core.schema import PoolSchema
+from tui.core.service import CodeDelivery, PoolAdmin, UserAttributes, UserRecord
+
+REFRESH_MARGIN = 300  # refresh tokens this many seconds before they expire
+READ_ONLY = "ReadOnlyMode"
+
+
+def is_write(operation: str, params: dict[str, Any]) -> bool:
+    """Whether a call changes anything in the pool or sends a message.
+
+    Reads follow botocore's naming (Get/Describe/List); signing in is allowed, except a
+    challenge answer that sets a password. GetUserAttributeVerificationCode sends an email
+    or SMS, so it counts as a write.
+    """
+    if operation == "GetUserAttributeVerificationCode":
+        return True
+    if operation.startswith(("Get", "Describe", "List", "AdminGet", "AdminList")):
+        return False
+    if operation in ("InitiateAuth", "AdminInitiateAuth"):
+        return False
+    if operation in ("RespondToAuthChallenge", "AdminRespondToAuthChallenge"):
+        return params.get("ChallengeName") in ("NEW_PASSWORD_REQUIRED", "MFA_SETUP")
+    return True
+
+
+class GuardedConnection(Connection):
+    """A Connection that refuses every write in read-only mode, before anything is sent."""
+
+    read_only = False
+
+    def call(self, operation: str, **params: Any) -> dict[str, Any]:
+        if self.read_only and is_write(operation, params):
+            raise CognitoError(
+                READ_ONLY,
+                f"{operation} would change the pool; the editor was started with --read-only.",
+                operation,
+            )
+        return super().call(operation, **params)
+
+
+@dataclass
+class SessionInfo:
+    """What the header shows: never a secret."""
+
+    region: str
+    pool_id: str
+    username: str | None
+    expires_at: float | None
+    read_only: bool
+    endpoint: str
+    can_write: bool | None
+
+
+class EditorSession:
+    def __init__(
+        self,
+        settings: ConnectionSettings,
+        *,
+        read_only: bool = False,
+        on_retry: Callable[[RetryNotice], None] | None = None,
+        credentials: tuple[str, str] | None = None,
+        journal_folder: Any = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.settings = settings
+        self.read_only = read_only
+        self.on_retry = on_retry
+        self._credentials = credentials
+        self._journal_folder = journal_folder
+        self.clock = clock
+        self._connection: GuardedConnection | None = None
+        self._lock = threading.RLock()
+        self.tokens: Tokens | None = None
+        self.username: str | None = None
+        self.draft = Draft()
+        self.client_metadata: dict[str, str] = {}
+        self.pool_schema: PoolSchema | None = None
+        self.journal: Journal | None = None
+        self.user: UserRecord | None = None
+
+    # -- connection ------------------------------------------------------------------------
+
+    @property
+    def connection(self) -> GuardedConnection:
+        """Created on first use (in a worker thread: building a client takes a while)."""
+        with self._lock:
+            if self._connection is None:
+                conn = GuardedConnection(
+                    self.settings, on_retry=self.on_retry, credentials=self._credentials
+                )
+                conn.read_only = self.read_only
+                self._connection = conn
+            return self._connection
+
+    def info(self) -> SessionInfo:
+        region = (
+            self.settings.region
+            or self.settings.pool_region
+            or (self._connection.region if self._connection else "?")
+        )
+        return SessionInfo(
+            region=region,
+            pool_id=self.settings.pool_id or "?",
+            username=self.username,
+            expires_at=self.tokens.expires_at if self.tokens else None,
+            read_only=self.read_only,
+            endpoint=self.settings.endpoint_url or "",
+            can_write=self.tokens.can_write_attributes if self.tokens else None,
+        )
+
+    # -- sign-in ---------------------------------------------------------------------------
+
+    def _authenticator(self) -> Authenticator:
+        if not self.settings.pool_id or not self.settings.client_id:
+            raise CognitoError(
+                "MissingSetting",
+                "Signing in needs the pool id and the app client id (--pool-id, --client-id).",
+            )
+        return Authenticator(self.connection, self.settings.pool_id, self.settings.client_id)
+
+    def sign_in(self, username: str, password: str, method: str = "srp") -> Tokens | Challenge:
+        auth = self._authenticator()
+        result = (
+            auth.sign_in_password(username, password)
+            if method == "password"
+            else auth.sign_in_srp(username, password)
+        )
+        return self._accept(result, username)
+
+    def respond(self, challenge: Challenge, answers: dict[str, str]) -> Tokens | Challenge:
+        return self._accept(self._authenticator().respond(challenge, answers), challenge.username)
+
+    def use_access_token(self, token: str) -> None:
+        """A token obtained elsewhere (--access-token): no refresh is possible."""
+        self.tokens = Tokens.from_access_token(token)
+        self.username = self.tokens.username
+
+    def _accept(self, result: Tokens | Challenge, username: str) -> Tokens | Challenge:
+        if isinstance(result, Tokens):
+            self.tokens = result
+            self.username = result.username or username
+        return result
+
+    def access_token(self) -> str:
+        """The current access token, refreshed first when it is about to expire."""
+        if self.tokens is None:
+            raise CognitoError("NotAuthorizedException", "Not signed in.")
+        left = self.tokens.seconds_left(self.clock())
+        if left is not None and left < REFRESH_MARGIN and self.tokens.refresh_token:
+            # if refreshing fails the call goes ahead; a refused token asks for a sign-in
+            with contextlib.suppress(CognitoError):
+                self.tokens = self._authenticator().refresh(self.tokens)
+        return self.tokens.access_token
+
+    # -- attributes ------------------------------------------------------------------------
+
+    def attributes(self) -> UserAttributes:
+        return UserAttributes(self.connection, self.access_token)
+
+    def load(self) -> UserRecord:
+        """GetUser; pending edits survive a reload."""
+        user = self.attributes().get_user()
+        self.user = user
+        self.username = user.username
+        self.draft.rebase(user.attributes)
+        self._open_journal()
+        return user
+
+    def load_pool_schema(self) -> PoolSchema | None:
+        """DescribeUserPool when IAM credentials allow it; a signed-in user alone cannot."""
+        if not self.settings.pool_id:
+            return None
+        try:
+            self.pool_schema = PoolAdmin(self.connection, self.settings.pool_id).describe_pool()
+        except CognitoError:
+            self.pool_schema = None
+        return self.pool_schema
+
+    def _open_journal(self) -> None:
+        if self.journal is None and self.username:
+            key = JournalKey(
+                self.settings.endpoint_url or self.connection.endpoint_url,
+                self.settings.pool_id or "",
+                self.username,
+            )
+            self.journal = Journal(key, self._journal_folder)
+
+    def pending_journal(self) -> dict[str, Any] | None:
+        self._open_journal()
+        return self.journal.read() if self.journal else None
+
+    def restore_journal(self, record: dict[str, Any]) -> None:
+        self.draft.restore(record.get("draft") or {})
+        self.client_metadata.update(record.get("client_metadata") or {})
+        self.persist()
+
+    def persist(self) -> None:
+        """Write the journal after every change of the draft or the ClientMetadata."""
+        if self.journal is not None:
+            self.journal.write(self.draft.to_journal(), self.client_metadata)
+
+    def discard(self) -> None:
+        self.draft.clear()
+        if self.journal is not None:
+            self.journal.clear()
+
+    def save(self) -> SaveResult:
+        """Send the draft; what Cognito did not confirm stays pending (and journaled)."""
+        if self.read_only:
+            return SaveResult(
+                error=CognitoError(READ_ONLY, "The editor was started with --read-only.")
+            )
+        attrs = self.attributes()
+        result = self.draft.save(
+            lambda values: attrs.update(values, self.client_metadata or None),
+            attrs.delete,
+        )
+        self.persist()
+        return result
+
+    def send_code(self, attribute: str) -> CodeDelivery:
+        return self.attributes().send_code(attribute, self.client_metadata or None)
+
+    def verify(self, attribute: str, code: str) -> None:
+        self.attributes().verify(attribute, code)
+
+    def sign_out(self) -> None:
+        if self.tokens is not None and not self.read_only:
+            self._authenticator().global_sign_out(self.tokens)
+        self.tokens = None

@@ -1,0 +1,152 @@
+"""Command-line options of the editor, following the AWS CLI's habits, and `--demo`.
+
+Precedence, one rule for everything: command-line option, then environment variable, then
+the chosen connection of the config file. Secrets never come from options or the file: the
+client secret from COGNITO_CLIENT_SECRET or a prompt, an access token from --access-token's
+environment twin COGNITO_ACCESS_TOKEN (or the option, for scripts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+EPILOG = """\
+Connection settings come from, in order: these options, the environment
+(AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, COGNITO_POOL_ID,
+COGNITO_CLIENT_ID), then a named connection in the config file
+(~/.config/cognito-tui/config.toml; see README). Secrets are never read from the file:
+the app client secret comes from COGNITO_CLIENT_SECRET or a prompt (--ask-client-secret),
+an access token from COGNITO_ACCESS_TOKEN or --access-token.
+
+Pending edits are journaled (no secrets) under ~/.local/state/cognito-tui and offered
+again after a crash or a dropped connection. Keys can be remapped in the config file's
+[keymap] by binding id (press ? in the editor to see the ids). URLs are shown, never
+opened on the remote host.
+
+Examples:
+  cognito-tui --demo
+  cognito-tui --region eu-west-1 --pool-id eu-west-1_AbC123 --client-id 1example --username ada
+  COGNITO_ACCESS_TOKEN=eyJ... cognito-tui --pool-id eu-west-1_AbC123 --read-only
+"""
+
+
+def add_editor_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("connection (AWS CLI style)")
+    group.add_argument("--profile", help="AWS profile for admin calls (IAM credentials)")
+    group.add_argument("--region", help="AWS region (default: from the pool id or the profile)")
+    group.add_argument("--endpoint-url", help="a Cognito-compatible endpoint, e.g. a local one")
+    group.add_argument("--pool-id", help="user pool id, e.g. eu-west-1_AbC123")
+    group.add_argument("--client-id", help="app client id used to sign in")
+    group.add_argument("--connection", metavar="NAME", help="a named connection of the config")
+    group.add_argument("--config", type=Path, metavar="PATH", help="another config file")
+    user = parser.add_argument_group("user")
+    user.add_argument("--username", help="prefill the sign-in screen")
+    user.add_argument(
+        "--access-token",
+        metavar="TOKEN",
+        help="use a token obtained elsewhere instead of signing in (or COGNITO_ACCESS_TOKEN)",
+    )
+    user.add_argument(
+        "--ask-client-secret", action="store_true", help="prompt for the app client's secret"
+    )
+    mode = parser.add_argument_group("mode")
+    mode.add_argument("--read-only", action="store_true", help="refuse every write")
+    mode.add_argument(
+        "--demo",
+        action="store_true",
+        help="start the embedded Cognito backend with demo data and open its first user",
+    )
+
+
+def _first(*values: str | None) -> str | None:
+    for value in values:
+        if value:
+            return value
+    return None
+
+
+def build_options(args: argparse.Namespace) -> Any:
+    from tui.app import Options
+    from tui.core.config import load_config
+    from tui.core.connection import ConnectionSettings
+
+    config = load_config(args.config)
+    chosen = config.connection(args.connection)
+    env = os.environ
+    secret = env.get("COGNITO_CLIENT_SECRET")
+    if args.ask_client_secret and not secret:
+        secret = getpass.getpass("App client secret (not echoed, never stored): ")
+    settings = ConnectionSettings(
+        region=_first(args.region, chosen.get("region")),
+        profile=_first(args.profile, chosen.get("profile")),
+        endpoint_url=_first(args.endpoint_url, chosen.get("endpoint_url")),
+        pool_id=_first(args.pool_id, env.get("COGNITO_POOL_ID"), chosen.get("pool_id")),
+        client_id=_first(args.client_id, env.get("COGNITO_CLIENT_ID"), chosen.get("client_id")),
+        client_secret=secret or None,
+    )
+    return Options(
+        settings=settings,
+        username=_first(args.username, chosen.get("username")) or "",
+        access_token=_first(args.access_token, env.get("COGNITO_ACCESS_TOKEN")),
+        read_only=bool(args.read_only),
+        keymap=config.keymap,
+        describe_pool=bool(_first(args.profile, chosen.get("profile"))),
+    )
+
+
+def _demo(options: Any) -> Any:
+    """The embedded backend in this process, and the editor signed in as its first user."""
+    from tui.embedded import EmbeddedCognito
+
+    backend = EmbeddedCognito(seed="demo")
+    backend.start()
+    first = backend.users[0]
+    options.settings = options.settings.with_(
+        region=backend.region,
+        endpoint_url=backend.endpoint_url,
+        pool_id=backend.user_pool_id,
+        client_id=backend.client_id,
+    )
+    options.credentials = ("AKIDCOGNITOTUILOCAL0", "local-secret-not-a-credential")
+    options.auto_sign_in = (first.username, first.password)
+    options.outbox = backend.outbox
+    options.describe_pool = True
+    options.hint = "Demo pool: verification codes appear in the outbox: press o (ctrl+o anywhere)."
+    return backend
+
+
+def run_editor(args: argparse.Namespace) -> int:
+    from tui.app import make_app
+    from tui.core.config import ConfigError
+
+    try:
+        options = build_options(args)
+    except ConfigError as exc:
+        sys.stderr.write(f"cognito-tui: {exc}\n")
+        return 2
+    backend = _demo(options) if args.demo else None
+    if not args.demo and not options.access_token:
+        missing = [n for n in ("pool_id", "client_id") if not getattr(options.settings, n)]
+        if missing:
+            flags = ", ".join("--" + n.replace("_", "-") for n in missing)
+            sys.stderr.write(
+                f"cognito-tui: signing in needs {flags} (or a config connection); "
+                "try cognito-tui --demo, or cognito-tui --help\n"
+            )
+            return 2
+    app = make_app(options)
+    # A dropped SSH connection sends SIGHUP: leave cleanly; the journal already holds every
+    # pending edit, written at each change.
+    signal.signal(signal.SIGHUP, lambda *_: app.exit())
+    try:
+        app.run()
+    finally:
+        if backend is not None:
+            backend.stop()
+    return 0

@@ -1,0 +1,398 @@
+"""The attribute table: every attribute, its pending change, and the keys to edit them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from tui.core.attributes import Draft, delete_problems
+from tui.core.errors import CognitoError, from_botocore
+from tui.core.schema import READ_ONLY_ATTRIBUTES, VERIFIED_FLAG
+from tui.core.service import CodeDelivery
+from tui.messages import Failed, Loaded, Retrying, Saved
+from tui.screens.modals import (
+    AddAttribute,
+    ClientMetadataEditor,
+    ConfirmQuit,
+    ConfirmSave,
+    EditValue,
+    ErrorDetails,
+    Help,
+    RestoreJournal,
+    ViewValue,
+)
+from tui.widgets.status import SessionHeader, StatusLine
+
+VALUE_WIDTH = 34
+FLAGS = set(VERIFIED_FLAG.values())
+WRITE_ACTIONS = {"edit", "add", "delete", "undo", "save", "metadata", "verify"}
+
+
+class AttributesScreen(Screen[None]):
+    DEFAULT_CSS = """
+    AttributesScreen DataTable { height: 1fr; }
+    AttributesScreen #hint { height: auto; color: $text-muted; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("enter", "edit", "Edit", id="edit", priority=True),
+        Binding("a", "add", "Add", id="add"),
+        Binding("d", "delete", "Delete", id="delete"),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("ctrl+s", "save", "Save", id="save"),
+        Binding("r", "reload", "Reload", id="reload", show=False),
+        Binding("m", "metadata", "Metadata", id="metadata", show=False),
+        Binding("v", "view", "View value", id="view", show=False),
+        Binding("c", "verify", "Verify code", id="verify", show=False),
+        Binding("o", "app.outbox", "Demo outbox", id="outbox.screen"),
+        Binding("question_mark", "help", "Keys", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, hint: str = "") -> None:
+        super().__init__()
+        self.hint = hint
+        self.pending_action: str | None = None
+        self.loaded = False
+        self.note = ""  # the outcome of the last action, kept across a reload
+
+    @property
+    def session(self) -> Any:
+        return self.app.session  # type: ignore[attr-defined]
+
+    @property
+    def draft(self) -> Draft:
+        return self.session.draft  # type: ignore[no-any-return]
+
+    def compose(self) -> ComposeResult:
+        yield SessionHeader()
+        if self.hint:
+            yield Static(self.hint, id="hint")
+        table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True)
+        table.add_column("Attribute", width=22, key="name")
+        table.add_column("Value", width=VALUE_WIDTH, key="value")
+        table.add_column("State", width=14, key="state")
+        yield table
+        yield StatusLine()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_header()
+        self.set_interval(30, self.refresh_header)
+        self.query_one(StatusLine).say("Loading attributes…")
+        self.load()
+
+    def refresh_header(self) -> None:
+        self.query_one(SessionHeader).show_info(self.session.info())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Read-only hides and disables the write keys; the session refuses writes as well.
+        return not (action in WRITE_ACTIONS and self.session.read_only)
+
+    # -- table -----------------------------------------------------------------------------
+
+    def render_table(self) -> None:
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        draft = self.draft
+        for name in draft.names():
+            if name in FLAGS:
+                continue  # shown beside the attribute it qualifies
+            table.add_row(*self._cells(name), key=name)
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+        self._summarise()
+
+    def _cells(self, name: str) -> tuple[Text, Text, Text]:
+        draft = self.draft
+        state = draft.state(name)
+        value = draft.value(name)
+        shown = draft.server.get(name, "") if state == "delete" else (value or "")
+        value_text = Text(_clip(shown), style="strike" if state == "delete" else "")
+        label = Text(name, style="bold" if state else "")
+        status = Text()
+        if state == "delete":
+            status.append("delete", style="bold")
+        elif state == "add":
+            status.append("new", style="bold")
+        elif state == "change":
+            status.append("changed", style="bold")
+        elif name in READ_ONLY_ATTRIBUTES:
+            status.append("read-only", style="dim")
+        flag = VERIFIED_FLAG.get(name)
+        if flag and state is None:
+            verified = draft.value(flag)
+            status.append("verified" if verified == "true" else "unverified")
+        if len(shown) > VALUE_WIDTH and not status:
+            status.append("v: whole", style="dim")
+        return label, value_text, status
+
+    def _summarise(self) -> None:
+        count = len(self.draft.changes())
+        prefix = f"{self.note} " if self.note else ""
+        if count:
+            self.query_one(StatusLine).say(
+                f"{prefix}{count} pending change(s): ctrl+s save, u undo the selected one"
+            )
+        else:
+            self.query_one(StatusLine).say(f"{prefix}No pending changes.")
+
+    def selected(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return str(key.value) if key is not None else None
+
+    # -- loading ---------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="io")
+    def load(self) -> None:
+        try:
+            if self.app.options.describe_pool and self.session.pool_schema is None:  # type: ignore[attr-defined]
+                self.session.load_pool_schema()
+            user = self.session.load()
+        except Exception as exc:  # any failure comes back as a value, never a dead worker
+            self.post_message(Failed(from_botocore(exc), "load"))
+            return
+        self.post_message(Loaded(user))
+
+    def on_loaded(self, message: Loaded) -> None:
+        first = not self.loaded
+        self.loaded = True
+        self.refresh_header()
+        self.render_table()
+        if first:
+            record = self.session.pending_journal()
+            if record:
+                self.app.push_screen(RestoreJournal(record), self._journal_choice)
+
+    def _journal_choice(self, restore: bool | None) -> None:
+        if restore:
+            self.session.restore_journal(self.session.pending_journal() or {})
+            self.render_table()
+        else:
+            self.session.discard()
+            self.render_table()
+
+    def on_failed(self, message: Failed) -> None:
+        error = message.error
+        if error.needs_sign_in:
+            self.pending_action = message.action
+            from tui.screens.signin import SignInScreen
+
+            self.query_one(StatusLine).say("The session expired: sign in again.", error=True)
+            self.app.push_screen(
+                SignInScreen(self.session.username or "", reauth=True), self._resume
+            )
+            return
+        self.query_one(StatusLine).say(f"{error.code}: {error.description}", error=True)
+        self.app.push_screen(ErrorDetails(_title(message.action, error), _detail(error)))
+
+    def _resume(self, signed_in: bool | None) -> None:
+        action, self.pending_action = self.pending_action, None
+        self.refresh_header()
+        if not signed_in:
+            return
+        if action == "save":
+            self._save()
+        else:
+            self.load()
+
+    def on_retrying(self, message: Retrying) -> None:
+        n = message.notice
+        self.query_one(StatusLine).say(
+            f"Cognito answered {n.code}; retrying (attempt {n.attempt + 1} of "
+            f"{n.max_attempts})… your edits are kept"
+        )
+
+    # -- editing ---------------------------------------------------------------------------
+
+    def action_edit(self) -> None:
+        name = self.selected()
+        if name is None:
+            return
+        if name in READ_ONLY_ATTRIBUTES:
+            self.query_one(StatusLine).say(f"{name} is set by Cognito and cannot be edited.")
+            return
+        value = self.draft.value(name) or ""
+        self.app.push_screen(
+            EditValue(name, value, self.session.pool_schema), lambda v: self._set(name, v)
+        )
+
+    def _set(self, name: str, value: str | None) -> None:
+        if value is None:
+            return
+        self.note = ""
+        self.draft.set(name, value)
+        self.session.persist()
+        self.render_table()
+
+    def action_add(self) -> None:
+        self.app.push_screen(
+            AddAttribute(self.session.pool_schema, self.draft.names()), self._added
+        )
+
+    def _added(self, result: tuple[str, str] | None) -> None:
+        if result is None:
+            return
+        name, value = result
+        self._set(name, value)
+        self.query_one(DataTable).move_cursor(row=self.query_one(DataTable).get_row_index(name))
+
+    def action_delete(self) -> None:
+        name = self.selected()
+        if name is None:
+            return
+        problems = delete_problems(name, self.session.pool_schema)
+        if problems:
+            self.query_one(StatusLine).say(problems[0], error=True)
+            return
+        if name not in self.draft.server:
+            self.draft.undo(name)  # a new attribute not yet saved: just drop it
+        else:
+            self.draft.delete(name)
+        self.session.persist()
+        self.render_table()
+
+    def action_undo(self) -> None:
+        name = self.selected()
+        if name is not None and self.draft.undo(name):
+            self.session.persist()
+            self.render_table()
+
+    def action_view(self) -> None:
+        name = self.selected()
+        if name is not None:
+            self.app.push_screen(ViewValue(name, self.draft.value(name) or ""))
+
+    def action_metadata(self) -> None:
+        self.app.push_screen(ClientMetadataEditor(self.session.client_metadata), self._metadata)
+
+    def _metadata(self, pairs: dict[str, str] | None) -> None:
+        if pairs is None:
+            return
+        self.session.client_metadata.clear()
+        self.session.client_metadata.update(pairs)
+        self.session.persist()
+        self.query_one(StatusLine).say(f"ClientMetadata: {len(pairs)} pair(s) sent with saves.")
+
+    def action_reload(self) -> None:
+        self.query_one(StatusLine).say("Reloading…")
+        self.load()
+
+    def action_help(self) -> None:
+        rows = []
+        for binding in self.active_bindings.values():
+            b = binding.binding
+            rows.append((self.app.get_key_display(b), b.description, b.id or ""))
+        self.app.push_screen(Help(rows))
+
+    def action_quit(self) -> None:
+        count = len(self.draft.changes())
+        if not count:
+            self.app.exit()
+            return
+        self.app.push_screen(ConfirmQuit(count), self._quit_choice)
+
+    def _quit_choice(self, choice: str | None) -> None:
+        if choice == "discard":
+            self.session.discard()
+            self.app.exit()
+        elif choice == "keep":
+            self.session.persist()
+            self.app.exit()
+
+    # -- saving ----------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        changes = self.draft.changes()
+        if not changes:
+            self.query_one(StatusLine).say("Nothing to save.")
+            return
+        problems = self.draft.problems(self.session.pool_schema)
+        if problems:
+            _name, found = next(iter(problems.items()))
+            self.query_one(StatusLine).say(f"Cannot save: {found[0]}", error=True)
+            return
+        self.app.push_screen(
+            ConfirmSave(changes, self.session.client_metadata, self._scope_warning()),
+            self._confirmed,
+        )
+
+    def _scope_warning(self) -> str:
+        if self.session.tokens is not None and self.session.tokens.can_write_attributes is False:
+            return (
+                "This access token lacks the aws.cognito.signin.user.admin scope: "
+                "Cognito will refuse the save."
+            )
+        return ""
+
+    def _confirmed(self, ok: bool | None) -> None:
+        if ok:
+            self._save()
+
+    def _save(self) -> None:
+        self.query_one(StatusLine).say("Saving…")
+        self.save_worker()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="io")
+    def save_worker(self) -> None:
+        result = self.session.save()
+        self.post_message(Saved(result))
+
+    def on_saved(self, message: Saved) -> None:
+        result = message.result
+        self.render_table()
+        if result.error is not None:
+            self.post_message(Failed(result.error, "save"))
+            return
+        done = len(result.updated) + len(result.deleted)
+        self.note = f"Saved {done} change(s)."
+        self.query_one(StatusLine).say(self.note)
+        if result.deliveries:
+            self._verify(result.deliveries)
+        self.load()
+
+    def action_verify(self) -> None:
+        name = self.selected()
+        if name not in VERIFIED_FLAG:
+            self.query_one(StatusLine).say("Select email or phone_number to verify it.")
+            return
+        assert name is not None
+        self._verify([CodeDelivery(name, "", "(already sent: ctrl+r to resend)")])
+
+    def _verify(self, deliveries: list[CodeDelivery]) -> None:
+        from tui.screens.verify import VerificationScreen
+
+        schema = self.session.pool_schema
+        stays = None
+        if schema is not None:
+            stays = any(d.attribute in schema.verify_before_update for d in deliveries)
+        self.app.push_screen(VerificationScreen(deliveries, stays), lambda _: self.load())
+
+
+def _clip(value: str) -> str:
+    flat = value.replace("\n", " ")
+    return flat if len(flat) <= VALUE_WIDTH else flat[: VALUE_WIDTH - 1] + "…"
+
+
+def _title(action: str, error: CognitoError) -> str:
+    verb = {"load": "Loading", "save": "Saving"}.get(action, action.capitalize())
+    return f"{verb} failed: {error.code}"
+
+
+def _detail(error: CognitoError) -> str:
+    lines = [error.description, ""]
+    if error.aws_message:
+        lines += [f"Cognito said: {error.aws_message}", ""]
+    lines.append(error.action)
+    if error.retries:
+        lines.append(f"(after {error.retries} retries)")
+    return "\n".join(lines)

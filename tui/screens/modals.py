@@ -1,0 +1,439 @@
+"""Small dialogs: edit a value, add an attribute, confirm the save, view a long value, edit
+the ClientMetadata, restore a journal, confirm quitting, and the key help."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Input, Label, Static, TextArea
+
+from tui.core.attributes import Change, name_problems, value_problems
+from tui.core.schema import CUSTOM_PREFIX, STANDARD_ATTRIBUTES, PoolSchema
+
+HINTS = {
+    "email": "an address like name@example.com; changing it sends a verification code",
+    "phone_number": "E.164: + country code and number, like +15555550123",
+    "birthdate": "YYYY-MM-DD, or 0000-MM-DD without the year",
+    "updated_at": "seconds since 1970-01-01, a whole number",
+    "address": 'JSON, e.g. {"street_address": "1 Main St", "locality": "Springfield"}',
+    "email_verified": "true or false",
+    "phone_number_verified": "true or false",
+    "locale": "a language tag like en-GB",
+    "website": "a URL starting with https://",
+    "picture": "a URL starting with https://",
+    "profile": "a URL starting with https://",
+    "zoneinfo": "a time zone like Europe/London",
+    "gender": "free text",
+}
+
+DIALOG_CSS = """
+Dialog {
+    align: center middle;
+}
+Dialog .dialog {
+    width: 76;
+    max-width: 100%;
+    height: auto;
+    max-height: 22;
+    border: round $accent;
+    background: $surface;
+    padding: 0 1;
+}
+Dialog .dialog .title {
+    text-style: bold;
+    margin-bottom: 1;
+}
+Dialog .dialog .problem {
+    color: $error;
+    height: auto;
+}
+Dialog .dialog .hint {
+    color: $text-muted;
+    height: auto;
+}
+Dialog .dialog VerticalScroll {
+    height: auto;
+    max-height: 14;
+}
+Dialog .dialog .keys {
+    color: $text-muted;
+    margin-top: 1;
+}
+"""
+
+
+class FuncValidator(Validator):
+    """Wraps a function returning problems (strings) as a Textual validator."""
+
+    def __init__(self, problems: Callable[[str], list[str]]) -> None:
+        super().__init__()
+        self.problems = problems
+
+    def validate(self, value: str) -> ValidationResult:
+        found = self.problems(value)
+        return self.failure("; ".join(found)) if found else self.success()
+
+
+class Dialog(ModalScreen[Any]):
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class EditValue(Dialog):
+    """Edit one value with live validation; Enter applies to the draft (nothing is sent)."""
+
+    def __init__(self, name: str, value: str, schema: PoolSchema | None) -> None:
+        super().__init__()
+        self.attr_name = name
+        self.value = value
+        self.schema = schema
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"Edit {self.attr_name}", classes="title")
+            yield Input(
+                self.value,
+                id="value",
+                validators=[FuncValidator(self._problems)],
+                validate_on=["changed", "submitted"],
+            )
+            yield Static(HINTS.get(self.attr_name, ""), classes="hint")
+            yield Static("", id="problem", classes="problem")
+            yield Static("Enter apply to the draft   Esc cancel", classes="keys")
+
+    def _problems(self, value: str) -> list[str]:
+        return value_problems(self.attr_name, value, self.schema)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).validate(self.value)
+        self._show(self.query_one(Input).value)
+
+    def _show(self, value: str) -> None:
+        self.query_one("#problem", Static).update("\n".join(self._problems(value)))
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        self._show(event.value)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        if not self._problems(event.value):
+            self.dismiss(event.value)
+
+
+class AddAttribute(Dialog):
+    """Name and value of a new attribute. A name that is neither standard nor in the pool
+    gets the custom: prefix offered (ctrl+t)."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+        Binding("ctrl+t", "custom", "Use custom: prefix", id="add.custom"),
+    ]
+
+    def __init__(self, schema: PoolSchema | None, existing: list[str]) -> None:
+        super().__init__()
+        self.schema = schema
+        names = list(STANDARD_ATTRIBUTES) + (schema.custom_names if schema else [])
+        self.suggestions = [
+            n for n in names if n not in existing and n not in ("sub", "identities")
+        ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Add an attribute", classes="title")
+            yield Input(
+                placeholder="name, e.g. nickname or custom:department",
+                id="name",
+                suggester=SuggestFromList(self.suggestions, case_sensitive=False),
+            )
+            yield Input(placeholder="value", id="value")
+            yield Static("", id="hint", classes="hint")
+            yield Static("", id="problem", classes="problem")
+            yield Static(
+                "Enter add to the draft   ctrl+t custom: prefix   Esc cancel", classes="keys"
+            )
+
+    def _name(self) -> str:
+        return self.query_one("#name", Input).value.strip()
+
+    def _check(self) -> list[str]:
+        name = self._name()
+        value = self.query_one("#value", Input).value
+        hint = HINTS.get(name, "")
+        if name and not name.startswith(CUSTOM_PREFIX) and name not in STANDARD_ATTRIBUTES:
+            hint = f"{name} is not a standard attribute: ctrl+t makes it {CUSTOM_PREFIX}{name}"
+        self.query_one("#hint", Static).update(hint)
+        problems = name_problems(name, self.schema) if name else ["a name is needed"]
+        if not problems:
+            problems = value_problems(name, value, self.schema)
+        self.query_one("#problem", Static).update("\n".join(problems) if name else "")
+        return problems
+
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        self._check()
+
+    def action_custom(self) -> None:
+        name_input = self.query_one("#name", Input)
+        if name_input.value and not name_input.value.startswith(CUSTOM_PREFIX):
+            name_input.value = CUSTOM_PREFIX + name_input.value.strip()
+        self._check()
+
+    @on(Input.Submitted, "#name")
+    def _next(self) -> None:
+        self.query_one("#value", Input).focus()
+
+    @on(Input.Submitted, "#value")
+    def _submitted(self) -> None:
+        if not self._check():
+            self.dismiss((self._name(), self.query_one("#value", Input).value))
+
+
+class ConfirmSave(Dialog):
+    """The diff to send; y or Enter confirms."""
+
+    BINDINGS = [
+        Binding("escape,n", "cancel", "Cancel", id="confirm.cancel"),
+        Binding("enter,y", "confirm", "Save", id="confirm.save"),
+    ]
+
+    def __init__(self, changes: list[Change], metadata: dict[str, str], warning: str = "") -> None:
+        super().__init__()
+        self.changes = changes
+        self.metadata = metadata
+        self.warning = warning
+
+    def compose(self) -> ComposeResult:
+        lines = Text()
+        for change in self.changes:
+            if change.kind == "delete":
+                lines.append("- delete ", style="bold")
+                lines.append(f"{change.name}  (was {_short(change.old)})\n")
+            elif change.kind == "add":
+                lines.append("+ add    ", style="bold")
+                lines.append(f"{change.name} = {_short(change.new)}\n")
+            else:
+                lines.append("~ change ", style="bold")
+                lines.append(f"{change.name}: {_short(change.old)} -> {_short(change.new)}\n")
+        if self.metadata:
+            pairs = ", ".join(f"{k}={v}" for k, v in self.metadata.items())
+            lines.append(f"\nClientMetadata: {_short(pairs, 60)}\n")
+        with Vertical(classes="dialog"):
+            yield Label(f"Save {len(self.changes)} change(s) to Cognito?", classes="title")
+            with VerticalScroll():
+                yield Static(lines)
+            if self.warning:
+                yield Static(self.warning, classes="problem")
+            yield Static("y/Enter save   n/Esc back to editing", classes="keys")
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+
+def _short(value: str | None, limit: int = 28) -> str:
+    if value is None:
+        return "(none)"
+    text = value.replace("\n", " ")
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+class ViewValue(Dialog):
+    """A whole value, wrapped and scrollable."""
+
+    BINDINGS = [Binding("escape,q,enter,v", "cancel", "Close", id="view.close")]
+
+    def __init__(self, name: str, value: str) -> None:
+        super().__init__()
+        self.attr_name = name
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"{self.attr_name} ({len(self.value)} characters)", classes="title")
+            with VerticalScroll():
+                yield Static(Text(self.value))
+            yield Static("Esc close", classes="keys")
+
+
+class ClientMetadataEditor(Dialog):
+    """ClientMetadata sent with every update, one `key=value` per line."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+        Binding("ctrl+s", "apply", "Apply", id="metadata.apply"),
+    ]
+
+    def __init__(self, metadata: dict[str, str]) -> None:
+        super().__init__()
+        self.metadata = metadata
+
+    def compose(self) -> ComposeResult:
+        text = "\n".join(f"{k}={v}" for k, v in self.metadata.items())
+        with Vertical(classes="dialog"):
+            yield Label("ClientMetadata (sent to the pool's Lambda triggers)", classes="title")
+            yield TextArea(text, id="pairs")
+            yield Static("", id="problem", classes="problem")
+            yield Static("one key=value per line   ctrl+s apply   Esc cancel", classes="keys")
+
+    def parse(self) -> tuple[dict[str, str], list[str]]:
+        from contracts.spec import default_spec
+
+        pairs: dict[str, str] = {}
+        problems = []
+        for n, line in enumerate(self.query_one(TextArea).text.splitlines(), 1):
+            if not line.strip():
+                continue
+            key, sep, value = line.partition("=")
+            if not sep or not key.strip():
+                problems.append(f"line {n}: expected key=value")
+                continue
+            pairs[key.strip()] = value.strip()
+        body = {"AccessToken": "x", "UserAttributes": [], "ClientMetadata": pairs}
+        for v in default_spec().validate("UpdateUserAttributes", "input", body):
+            problems.append(f"{v.path}: {v.message}")
+        return pairs, problems
+
+    @on(TextArea.Changed)
+    def _changed(self) -> None:
+        self.query_one("#problem", Static).update("\n".join(self.parse()[1]))
+
+    def action_apply(self) -> None:
+        pairs, problems = self.parse()
+        if not problems:
+            self.dismiss(pairs)
+
+
+class RestoreJournal(Dialog):
+    """Edits left by an earlier run (crash, dropped connection): restore or discard."""
+
+    BINDINGS = [
+        Binding("r,enter", "restore", "Restore", id="journal.restore"),
+        Binding("d", "discard", "Discard", id="journal.discard"),
+    ]
+
+    def __init__(self, record: dict[str, Any]) -> None:
+        super().__init__()
+        self.record = record
+
+    def compose(self) -> ComposeResult:
+        import datetime
+
+        draft = self.record.get("draft") or {}
+        when = datetime.datetime.fromtimestamp(float(self.record.get("saved_at", 0)))
+        lines = [f"~ {k} = {_short(v)}" for k, v in (draft.get("sets") or {}).items()]
+        lines += [f"- delete {k}" for k in draft.get("deletes") or []]
+        with Vertical(classes="dialog"):
+            yield Label(
+                f"Unsaved edits from {when:%Y-%m-%d %H:%M} for {self.record.get('username')}",
+                classes="title",
+            )
+            yield Static("\n".join(lines))
+            yield Static("r/Enter restore them   d discard them", classes="keys")
+
+    def action_restore(self) -> None:
+        self.dismiss(True)
+
+    def action_discard(self) -> None:
+        self.dismiss(False)
+
+
+class ConfirmQuit(Dialog):
+    BINDINGS = [
+        Binding("y", "quit_keep", "Quit, keep edits", id="quit.keep"),
+        Binding("d", "quit_discard", "Quit, discard edits", id="quit.discard"),
+        Binding("escape,n", "cancel", "Stay", id="quit.stay"),
+    ]
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.count = count
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"{self.count} unsaved change(s)", classes="title")
+            yield Static(
+                "y quit and keep them (offered again next time)\n"
+                "d quit and discard them\n"
+                "n/Esc stay"
+            )
+
+    def action_quit_keep(self) -> None:
+        self.dismiss("keep")
+
+    def action_quit_discard(self) -> None:
+        self.dismiss("discard")
+
+
+class ErrorDetails(Dialog):
+    BINDINGS = [Binding("escape,enter,q", "cancel", "Close", id="error.close")]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="title")
+            with VerticalScroll():
+                yield Static(Text(self.text))
+            yield Static("Esc close", classes="keys")
+
+
+class Help(Dialog):
+    """Every key of the screen below, from its bindings (so remapped keys show as mapped)."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "cancel", "Close", id="help.close")]
+
+    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        for keys, description, binding_id in self.rows:
+            text.append(f"{keys:>14}  ", style="bold")
+            text.append(f"{description}")
+            text.append(f"  [{binding_id}]\n", style="dim")
+        with Vertical(classes="dialog"):
+            yield Label("Keys (remap by id in the config file's [keymap])", classes="title")
+            with VerticalScroll():
+                yield Static(text)
+            yield Static("Esc close", classes="keys")
+
+
+class Outbox(Dialog):
+    """The demo backend's deliveries: where its verification codes appear. Only the demo
+    has one; against a real pool, codes go to the user's email or phone."""
+
+    BINDINGS = [Binding("escape,q,o", "cancel", "Close", id="outbox.close")]
+
+    def __init__(self, deliveries: list[Any]) -> None:
+        super().__init__()
+        self.deliveries = deliveries
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        for d in reversed(self.deliveries[-12:]):
+            text.append(f"{d.code}", style="bold")
+            text.append(f"  {d.username}  {d.attribute} by {d.medium} to {d.destination}")
+            text.append(f"  ({d.purpose})\n", style="dim")
+        if not self.deliveries:
+            text.append("Nothing delivered yet: change the email to get a code.")
+        with Vertical(classes="dialog"):
+            yield Label("Demo outbox (newest first)", classes="title")
+            with VerticalScroll():
+                yield Static(text)
+            yield Static("Esc close", classes="keys")

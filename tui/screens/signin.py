@@ -1,0 +1,220 @@
+"""Sign-in and each challenge on its own screen. Passwords and codes are masked inputs, held
+only by the widgets and the session in memory."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.core.auth import Challenge, Tokens
+from tui.core.errors import CognitoError, from_botocore
+from tui.widgets.status import SessionHeader, StatusLine
+
+FORM_CSS = """
+.form {
+    width: 64;
+    max-width: 100%;
+    height: auto;
+    margin: 1 2;
+    border: round $accent;
+    padding: 0 1;
+}
+.form Label.title { text-style: bold; margin-bottom: 1; }
+.form .hint { color: $text-muted; }
+"""
+MFA_LABELS = {
+    "SOFTWARE_TOKEN_MFA": "Authenticator app (TOTP)",
+    "SMS_MFA": "Text message (SMS)",
+    "EMAIL_OTP": "Email code",
+}
+
+
+class SignInScreen(Screen[bool]):
+    """Username and password; SRP by default, the password flow when chosen (ctrl+p).
+    `reauth` screens return to the interrupted action when done."""
+
+    DEFAULT_CSS = FORM_CSS
+    BINDINGS = [
+        Binding("ctrl+p", "toggle_method", "SRP/password flow", id="signin.method"),
+        Binding("ctrl+q", "app.quit", "Quit", id="signin.quit"),
+    ]
+
+    def __init__(self, username: str = "", reauth: bool = False) -> None:
+        super().__init__()
+        self.username = username
+        self.reauth = reauth
+        self.method = "srp"
+
+    def compose(self) -> ComposeResult:
+        yield SessionHeader()
+        with Vertical(classes="form"):
+            title = "Sign in again (your edits are kept)" if self.reauth else "Sign in"
+            yield Label(title, classes="title")
+            yield Input(self.username, placeholder="username or email", id="username")
+            yield Input(placeholder="password", password=True, id="password")
+            yield Static(self._method_text(), id="method", classes="hint")
+        yield StatusLine()
+        yield Footer()
+
+    def _method_text(self) -> str:
+        if self.method == "srp":
+            return "USER_SRP_AUTH (the password never leaves this machine)"
+        return "USER_PASSWORD_AUTH (the app client must allow it)"
+
+    def on_mount(self) -> None:
+        self.query_one(SessionHeader).show_info(self.app.session.info())  # type: ignore[attr-defined]
+        self.query_one("#password" if self.username else "#username", Input).focus()
+
+    def action_toggle_method(self) -> None:
+        self.method = "password" if self.method == "srp" else "srp"
+        self.query_one("#method", Static).update(self._method_text())
+
+    @on(Input.Submitted, "#username")
+    def _to_password(self) -> None:
+        self.query_one("#password", Input).focus()
+
+    @on(Input.Submitted, "#password")
+    def _submit(self) -> None:
+        username = self.query_one("#username", Input).value.strip()
+        password = self.query_one("#password", Input).value
+        if not username or not password:
+            self.query_one(StatusLine).say("Username and password are both needed.", error=True)
+            return
+        self.query_one(StatusLine).say("Signing in…")
+        self._sign_in(username, password, self.method)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="signin")
+    def _sign_in(self, username: str, password: str, method: str) -> None:
+        session = self.app.session  # type: ignore[attr-defined]
+        try:
+            result = session.sign_in(username, password, method)
+        except Exception as exc:  # any failure comes back as a value, never a dead worker
+            self.app.call_from_thread(self._failed, from_botocore(exc))
+            return
+        self.app.call_from_thread(self._next, result)
+
+    def _failed(self, error: CognitoError) -> None:
+        self.query_one("#password", Input).value = ""
+        self.query_one(StatusLine).say(error.human(), error=True)
+
+    def _next(self, result: Tokens | Challenge) -> None:
+        if isinstance(result, Tokens):
+            self.dismiss(True)
+        else:
+            self.app.push_screen(ChallengeScreen(result), self._after_challenge)
+
+    def _after_challenge(self, ok: bool | None) -> None:
+        if ok:
+            self.dismiss(True)
+        else:
+            self.query_one("#password", Input).value = ""
+            self.query_one(StatusLine).say("Sign-in not completed.", error=True)
+
+
+class ChallengeScreen(Screen[bool]):
+    """One challenge: a code (TOTP, SMS, email), a new password (with the attributes the
+    pool requires), or the choice of an MFA method."""
+
+    DEFAULT_CSS = FORM_CSS
+    BINDINGS = [Binding("escape", "cancel", "Back", id="challenge.back")]
+
+    def __init__(self, challenge: Challenge) -> None:
+        super().__init__()
+        self.challenge = challenge
+
+    def compose(self) -> ComposeResult:
+        c = self.challenge
+        yield SessionHeader()
+        with Vertical(classes="form"):
+            if c.name == "NEW_PASSWORD_REQUIRED":
+                yield Label("A new password is required", classes="title")
+                yield Input(placeholder="new password", password=True, id="answer")
+                for name in c.required_attributes:
+                    yield Input(placeholder=f"{name} (required by the pool)", id=f"attr-{name}")
+            elif c.name == "SELECT_MFA_TYPE":
+                yield Label("Choose how to confirm it is you", classes="title")
+                yield OptionList(
+                    *[Option(MFA_LABELS.get(m, m), id=m) for m in c.mfa_options], id="choice"
+                )
+            elif c.supported:
+                yield Label(self._code_title(), classes="title")
+                yield Input(placeholder="code", password=True, id="answer", max_length=8)
+            else:
+                yield Label(f"{c.name} cannot be answered here", classes="title")
+                yield Static("Sign in once with the hosted UI or the AWS CLI, then retry.")
+        yield StatusLine()
+        yield Footer()
+
+    def _code_title(self) -> str:
+        c = self.challenge
+        if c.name == "SOFTWARE_TOKEN_MFA":
+            return "Enter the code from your authenticator app"
+        where = c.destination or "your device"
+        medium = "text message" if c.name == "SMS_MFA" else "email"
+        return f"Enter the code sent by {medium} to {where}"
+
+    def on_mount(self) -> None:
+        self.query_one(SessionHeader).show_info(self.app.session.info())  # type: ignore[attr-defined]
+        focusable = self.query("#answer, #choice")
+        if focusable:
+            focusable.first().focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    @on(OptionList.OptionSelected, "#choice")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self._answer({"ANSWER": str(event.option.id)})
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        c = self.challenge
+        answer = self.query_one("#answer", Input).value.strip()
+        if not answer:
+            return
+        if c.name == "NEW_PASSWORD_REQUIRED":
+            answers = {"NEW_PASSWORD": answer}
+            for name in c.required_attributes:
+                value = self.query_one(f"#attr-{name}", Input).value.strip()
+                if not value:
+                    self.query_one(StatusLine).say(f"{name} is required.", error=True)
+                    return
+                answers[f"userAttributes.{name}"] = value
+        else:
+            from tui.core.auth import ANSWER_KEYS
+
+            answers = {ANSWER_KEYS[c.name]: answer}
+        self._answer(answers)
+
+    def _answer(self, answers: dict[str, str]) -> None:
+        self.query_one(StatusLine).say("Checking…")
+        self._respond(answers)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="signin")
+    def _respond(self, answers: dict[str, str]) -> None:
+        session = self.app.session  # type: ignore[attr-defined]
+        try:
+            result = session.respond(self.challenge, answers)
+        except Exception as exc:  # any failure comes back as a value, never a dead worker
+            self.app.call_from_thread(self._failed, from_botocore(exc))
+            return
+        self.app.call_from_thread(self._next, result)
+
+    def _failed(self, error: CognitoError) -> None:
+        for field in self.query(Input):
+            if field.password:
+                field.value = ""
+        self.query_one(StatusLine).say(error.human(), error=True)
+
+    def _next(self, result: Tokens | Challenge) -> None:
+        if isinstance(result, Tokens):
+            self.dismiss(True)
+        else:  # the next challenge (e.g. the code after SELECT_MFA_TYPE), on this screen
+            self.challenge = result
+            self.refresh(recompose=True)
+            self.call_after_refresh(self.on_mount)

@@ -1,0 +1,140 @@
+"""Verifying a changed email or phone number: where the code went, the code, resend."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from tui.core.errors import CognitoError, from_botocore
+from tui.core.service import CodeDelivery
+from tui.widgets.status import SessionHeader, StatusLine
+
+MEDIUM = {"EMAIL": "email", "SMS": "text message"}
+
+
+class VerificationScreen(Screen[list[str]]):
+    """Returns the attributes verified while it was open."""
+
+    DEFAULT_CSS = """
+    VerificationScreen .form {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        margin: 1 1;
+        border: round $accent;
+        padding: 0 1;
+    }
+    VerificationScreen .title { text-style: bold; }
+    VerificationScreen .note { color: $text-muted; margin: 1 0; }
+    """
+    BINDINGS = [
+        Binding("ctrl+r", "resend", "Resend code", id="verify.resend"),
+        Binding("tab", "next_attribute", "Next attribute", id="verify.next", show=False),
+        Binding("escape", "close", "Later", id="verify.later"),
+    ]
+
+    def __init__(self, deliveries: list[CodeDelivery], old_value_stays: bool | None) -> None:
+        super().__init__()
+        self.deliveries = list(deliveries)
+        self.old_value_stays = old_value_stays
+        self.index = 0
+        self.verified: list[str] = []
+
+    @property
+    def current(self) -> CodeDelivery:
+        return self.deliveries[self.index]
+
+    def compose(self) -> ComposeResult:
+        yield SessionHeader()
+        with Vertical(classes="form"):
+            yield Label("Verify the new value", classes="title")
+            yield Static(self._deliveries_text(), id="deliveries")
+            yield Static(self._note(), classes="note")
+            yield Input(placeholder="verification code", password=True, id="code", max_length=16)
+        yield StatusLine()
+        yield Footer()
+
+    def _deliveries_text(self) -> Text:
+        text = Text()
+        for i, d in enumerate(self.deliveries):
+            mark = "> " if i == self.index else "  "
+            done = "  verified" if d.attribute in self.verified else ""
+            medium = MEDIUM.get(d.medium, d.medium.lower() or "message")
+            text.append(mark, style="bold")
+            text.append(f"{d.attribute}: code sent by {medium} to {d.destination or '?'}{done}\n")
+        return text
+
+    def _note(self) -> str:
+        if self.old_value_stays:
+            return (
+                "This pool keeps the old value active until the new one is verified: "
+                "until then, sign-in and messages still use the old value."
+            )
+        if self.old_value_stays is False:
+            return "The new value is already active, marked unverified until you enter the code."
+        return "Enter the code to mark the new value verified."
+
+    def on_mount(self) -> None:
+        self.query_one(SessionHeader).show_info(self.app.session.info())  # type: ignore[attr-defined]
+        self.query_one("#code", Input).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(self.verified)
+
+    def action_next_attribute(self) -> None:
+        self.index = (self.index + 1) % len(self.deliveries)
+        self.query_one("#deliveries", Static).update(self._deliveries_text())
+
+    def action_resend(self) -> None:
+        self.query_one(StatusLine).say(f"Sending a new code for {self.current.attribute}…")
+        self._resend(self.current.attribute)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="verify")
+    def _resend(self, attribute: str) -> None:
+        try:
+            delivery = self.app.session.send_code(attribute)  # type: ignore[attr-defined]
+        except Exception as exc:  # any failure comes back as a value, never a dead worker
+            self.app.call_from_thread(self._failed, from_botocore(exc))
+            return
+        self.app.call_from_thread(self._resent, delivery)
+
+    def _resent(self, delivery: CodeDelivery) -> None:
+        self.deliveries[self.index] = delivery
+        self.query_one("#deliveries", Static).update(self._deliveries_text())
+        self.query_one(StatusLine).say(f"New code sent to {delivery.destination}.")
+
+    @on(Input.Submitted, "#code")
+    def _submitted(self, event: Input.Submitted) -> None:
+        code = event.value.strip()
+        if code:
+            self.query_one(StatusLine).say("Checking the code…")
+            self._verify(self.current.attribute, code)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="verify")
+    def _verify(self, attribute: str, code: str) -> None:
+        try:
+            self.app.session.verify(attribute, code)  # type: ignore[attr-defined]
+        except Exception as exc:  # any failure comes back as a value, never a dead worker
+            self.app.call_from_thread(self._failed, from_botocore(exc))
+            return
+        self.app.call_from_thread(self._done, attribute)
+
+    def _failed(self, error: CognitoError) -> None:
+        self.query_one("#code", Input).value = ""
+        self.query_one(StatusLine).say(error.human(), error=True)
+
+    def _done(self, attribute: str) -> None:
+        self.query_one("#code", Input).value = ""
+        self.verified.append(attribute)
+        remaining = [d for d in self.deliveries if d.attribute not in self.verified]
+        if not remaining:
+            self.dismiss(self.verified)
+            return
+        self.index = self.deliveries.index(remaining[0])
+        self.query_one("#deliveries", Static).update(self._deliveries_text())
+        self.query_one(StatusLine).say(f"{attribute} verified.")

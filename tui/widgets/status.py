@@ -1,0 +1,94 @@
+"""The header line (where am I, as whom, until when) and the status line."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.core.session import SessionInfo
+
+
+def expiry_text(expires_at: float | None, now: float | None = None) -> str:
+    if expires_at is None:
+        return "token ?"
+    left = expires_at - (now if now is not None else time.time())
+    if left <= 0:
+        return "token expired"
+    if left < 3600:
+        return f"token {int(left // 60)}m"
+    return f"token {int(left // 3600)}h{int(left % 3600 // 60):02d}m"
+
+
+class SessionHeader(Static):
+    """One line: region, pool, user, token expiry, read-only state; a flag when the token
+    lacks the scope attribute writes need."""
+
+    DEFAULT_CSS = """
+    SessionHeader {
+        height: 1;
+        background: $primary-background;
+        color: $text;
+        padding: 0 1;
+    }
+    """
+
+    def show_info(self, info: SessionInfo, now: float | None = None) -> None:
+        self._info, self._now = info, now
+        self.update(self._render_line(max(self.size.width - 2, 40) if self.size.width else 78))
+
+    def on_resize(self) -> None:
+        if getattr(self, "_info", None) is not None:
+            self.update(self._render_line(max(self.size.width - 2, 40)))
+
+    def _render_line(self, width: int) -> Text:
+        info, now = self._info, self._now
+        mode = "READ-ONLY" if info.read_only else "read-write"
+        parts = [
+            info.username or "not signed in",
+            expiry_text(info.expires_at, now),
+            mode,
+            info.region,
+            info.pool_id,
+        ]
+        flag = " | NO WRITE SCOPE" if info.can_write is False and not info.read_only else ""
+        # Shorten the longest of user and pool (middle ellipsis) until the line fits.
+        while len(" | ".join(parts)) + len(flag) > width:
+            i = 0 if len(parts[0]) >= len(parts[4]) else 4
+            if len(parts[i]) <= 8:
+                break
+            parts[i] = _middle(parts[i], len(parts[i]) - 2)
+        text = Text()
+        for i, part in enumerate(parts):
+            if i:
+                text.append(" | ", style="dim")
+            text.append(part, style="bold" if i == 0 or part == "READ-ONLY" else "")
+        if flag:
+            text.append(flag, style="bold reverse")
+        return text
+
+
+def _middle(text: str, size: int) -> str:
+    if len(text) <= size:
+        return text
+    keep = size - 1
+    return text[: (keep + 1) // 2] + "…" + text[len(text) - keep // 2 :]
+
+
+class StatusLine(Static):
+    DEFAULT_CSS = """
+    StatusLine {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    StatusLine.-error {
+        color: $error;
+        text-style: bold;
+    }
+    """
+
+    def say(self, message: str, error: bool = False) -> None:
+        self.set_class(error, "-error")
+        self.update(Text(message))
