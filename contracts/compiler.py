@@ -19,9 +19,10 @@ Wire rules, per shape type:
 Custom keywords (ignored by validators, read by this project): `x-shape` (the model's shape
 name), `x-sensitive` (the model's trait), `x-secret` (a secret the model leaves unmarked,
 from data/extra_secrets.toml), `x-pii` (sensitive personal data rather than a credential),
-`x-union`, `x-document`, `x-timestamp`, `x-blob` with `x-min-bytes` / `x-max-bytes` (exact
-decoded sizes), `x-java-pattern` (the pattern as the model writes it), `x-error` / `x-doc`
-(an error's name and the model's description of it).
+`x-secret-keys` (secret entries of a map), `x-union`, `x-document`, `x-timestamp`,
+`x-blob` with `x-min-bytes` / `x-max-bytes` (exact decoded sizes), `x-java-pattern` (the
+pattern as the model writes it), `x-error` / `x-doc` (an error's name and the model's
+description of it).
 """
 
 from __future__ import annotations
@@ -209,6 +210,10 @@ def compile_model(
         defs[owner]["properties"][member]["x-secret"] = True
     for name in extra.get("pii", []):
         defs[name]["x-pii"] = True
+    for dotted in extra.get("map_keys", []):
+        owner, key = dotted.split(".", 1)
+        key, _, form = key.partition(":")
+        defs[owner].setdefault("x-secret-keys", {})[key] = form
     for name in common_errors:
         defs[COMMON_PREFIX + name] = common_error_schema(name)
     operations: dict[str, Any] = {}

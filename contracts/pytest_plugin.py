@@ -79,12 +79,23 @@ class CassetteFile(pytest.File):
         except SourceError as exc:
             name = f"{scenario}/unreadable"
             return [BrokenCassette.from_parent(self, name=name, problem=str(exc))]
+        from contracts.record import read_metadata
+
+        expected: dict[int, set[tuple[str, str, str]]] = {}
+        for item in read_metadata(self.path).get("expected_violations") or []:
+            key = (item["where"], item["path"], item["rule"])
+            expected.setdefault(int(item["index"]), set()).add(key)
         out: list[pytest.Item] = []
         for ex in exchanges:
             target = ex.target or ""
             op = target.rsplit(".", 1)[-1] if target else "unknown"
             out.append(
-                InteractionItem.from_parent(self, name=f"{scenario}/{ex.index}/{op}", exchange=ex)
+                InteractionItem.from_parent(
+                    self,
+                    name=f"{scenario}/{ex.index}/{op}",
+                    exchange=ex,
+                    expected=expected.get(ex.index, set()),
+                )
             )
         if not self.config.getoption("cognito_no_replay"):
             out.append(ReplayItem.from_parent(self, name=f"{scenario}/replay"))
@@ -96,15 +107,25 @@ class ContractViolation(AssertionError):
 
 
 class InteractionItem(pytest.Item):
-    def __init__(self, *, exchange: Exchange, **kwargs: Any) -> None:
+    def __init__(
+        self, *, exchange: Exchange, expected: set[tuple[str, str, str]], **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.exchange = exchange
+        self.expected = expected
 
     def runtest(self) -> None:
+        """Valid, or broken in exactly the way the cassette says it was sent on purpose."""
         result = check_exchange(default_spec(), self.exchange)
-        if result.violations:
-            lines = "\n".join(f"  {v}  [{v.rule}]" for v in result.violations)
-            raise ContractViolation(f"{self.name} breaks the spec:\n{lines}")
+        found = {(v.where, v.path, v.rule) for v in result.violations}
+        unexpected = [
+            v for v in result.violations if (v.where, v.path, v.rule) not in self.expected
+        ]
+        missing = sorted(self.expected - found)
+        if unexpected or missing:
+            lines = [f"  {v}  [{v.rule}]" for v in unexpected]
+            lines += [f"  expected but not found: {w} {p} [{r}]" for w, p, r in missing]
+            raise ContractViolation(f"{self.name} breaks the spec:\n" + "\n".join(lines))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, ContractViolation):

@@ -57,6 +57,7 @@ def totp(secret: str, at: float) -> str:
 
 
 def _password() -> str:
+    # Upper, lower, digit and symbol, as the demo pool's (and most pools') policy wants.
     return "Ct-" + secrets.token_urlsafe(12) + "9a!"
 
 
@@ -72,7 +73,15 @@ class _BaseEnv:
     endpoint_url: str | None = None
     credentials: tuple[str, str] | None = None
     created: dict[str, Credentials] = field(default_factory=dict)
+    scenario: str = ""
+    password_factory: Callable[[], str] = _password
     _serial: int = 0
+
+    def email(self, address: str) -> str:
+        """An address unique to the scenario, the same in recording and replay: scenarios
+        share one pool, and verified emails are aliases that must not collide."""
+        local, _, domain = address.partition("@")
+        return f"{local}+{self.scenario}@{domain}" if self.scenario else address
 
     def connection(self, validate: bool = True) -> Connection:
         settings = ConnectionSettings(region=self.region, endpoint_url=self.endpoint_url)
@@ -91,7 +100,8 @@ class _BaseEnv:
     def create_user(self, role: str, attributes: dict[str, str]) -> Credentials:
         self._serial += 1
         username = f"{AWS_PREFIX}-{role}-{self._serial}-{secrets.token_hex(3)}"
-        password = _password()
+        password = self.password_factory()
+        attributes = {k: self.email(v) if k == "email" else v for k, v in attributes.items()}
         conn = self.connection()
         conn.call(
             "AdminCreateUser",
@@ -204,12 +214,10 @@ class AwsEnv(_BaseEnv):
 
         settings = ConnectionSettings(region=region, profile=profile)
         self._admin = Connection(settings)
-        identity = self._admin.session.create_client("sts", region_name=self._admin.region)
-        account = identity.get_caller_identity()["Account"]
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
         # The demo pool's schema and settings, without what needs account-specific setup
         # (an SES identity, an SNS role): Cognito's default email and no SMS.
-        params = pool_config(account, self._admin.region)
+        params = pool_config("000000000000", self._admin.region)
         for key in ("EmailConfiguration", "SmsConfiguration"):
             params.pop(key, None)
         params["MfaConfiguration"] = "OFF"
@@ -344,7 +352,11 @@ def _record_one(env: _BaseEnv, sc: Scenario, staging: Path, target: str, keep_pi
     import vcr as vcrpy
 
     env.reset()
-    ctx = sc.setup(env) if sc.setup else {}
+    env.scenario = sc.name
+    try:
+        ctx = sc.setup(env) if sc.setup else {}
+    except Exception as exc:
+        raise RecordError(f"setting up scenario {sc.name} failed: {exc}") from exc
     scrubber = Scrubber(keep_pii=keep_pii, region=env.region)
     path = staging / f"{sc.name}.yaml"
     with make_vcr(scrubber, "all").use_cassette(str(path)) as cassette:
@@ -366,7 +378,33 @@ def _record_one(env: _BaseEnv, sc: Scenario, staging: Path, target: str, keep_pi
             raise RecordError(f"scenario {sc.name} failed: {exc}") from exc
     if not path.exists():
         raise RecordError(f"scenario {sc.name} made no Cognito call")
+    if sc.invalid:
+        _mark_expected_violations(path, sc.name)
     return path
+
+
+def _mark_expected_violations(path: Path, name: str) -> None:
+    """Store, in the cassette's metadata, the request violations the scenario sends on
+    purpose; the replay check then demands exactly those."""
+    import yaml
+
+    from contracts.exchange import check_exchange
+    from contracts.sources import read_exchanges
+    from contracts.spec import default_spec
+
+    expected = [
+        {"index": ex.index, "where": v.where, "path": v.path, "rule": v.rule}
+        for ex in read_exchanges(path)
+        for v in check_exchange(default_spec(), ex).violations
+    ]
+    if not expected or any(e["where"] != "request" for e in expected):
+        raise RecordError(
+            f"scenario {name} should send exactly one deliberately invalid request; "
+            f"the checker found {expected or 'nothing'}"
+        )
+    data = yaml.load(path.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data.setdefault("metadata", {})["expected_violations"] = expected
+    path.write_text(yaml.dump(data, Dumper=getattr(yaml, "CDumper", yaml.Dumper)))
 
 
 # -- replay ------------------------------------------------------------------------------------
@@ -402,6 +440,7 @@ def replay(path: Path) -> int:
         raise RecordError(f"{path}: scenario {name!r} no longer exists")
     sc = SCENARIOS[name]
     env = ReplayEnv(meta)
+    env.scenario = str(name)
     scrubber = Scrubber(keep_pii=bool(meta.get("keep_pii")), region=env.region, passthrough=True)
     instance = make_vcr(scrubber, "none")
     with instance.use_cassette(str(path), allow_playback_repeats=False) as cassette, _no_backoff():

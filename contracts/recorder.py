@@ -22,7 +22,9 @@ order ignored, independent of host and port.
 
 from __future__ import annotations
 
+import base64
 import copy
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -47,8 +49,24 @@ _RESERVED_EMAIL = re.compile(r".*@(?:[A-Za-z0-9-]+\.)*example\.(?:com|org|net)\Z
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.")
 
 
+_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?\Z")
+
+
 def is_placeholder(value: str) -> bool:
-    return bool(_PLACEHOLDER.match(value) or _FAKE.match(value))
+    if _PLACEHOLDER.match(value) or _FAKE.match(value):
+        return True
+    decoded = _b64(value)
+    return decoded is not None and bool(_PLACEHOLDER.match(decoded))
+
+
+def _b64(value: str) -> str | None:
+    """The text a base64 value encodes, or None."""
+    if len(value) < 8 or not _BASE64.match(value):
+        return None
+    try:
+        return base64.b64decode(value, validate=True).decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def looks_like_jwt(text: str) -> bool:
@@ -79,17 +97,24 @@ class Scrubber:
             self._origin[value] = origin
         return self._origin[value], self._secrets[value]
 
-    def secret_placeholder(self, value: str, shape: str, origin: str) -> str:
+    def secret_placeholder(self, value: str, shape: str, origin: str, form: str = "") -> str:
         """A stand-in that satisfies the shape's constraints (length, pattern)."""
-        if self.passthrough or is_placeholder(value):
-            return value
+        if self.passthrough or is_placeholder(value) or value in _public_constants(self.spec):
+            return value  # a constant the model publishes (ANSWER=SMS_MFA) is not a secret
+        known = self._rendered.get(value)
+        if known is not None and self.spec.accepts(shape, known):
+            return known  # the same secret met again: the same stand-in
         o, n = self._number(value, origin)
         node = self.spec.defs.get(shape, {})
         low = int(node.get("minLength", 0))
         digit = "0" if o == "q" else "1"
         candidates = [f"redacted-{o}{n}", f"REDACTED{o}{n}", f"{digit}{n:0{max(low - 1, 1)}d}"]
+        if form == "base64":
+            # a base64 secret stays base64, so code that decodes it still runs in replay
+            candidates.insert(0, base64.b64encode(f"redacted-{o}{n}".encode()).decode())
         for base in candidates:
-            text = base + "x" * max(0, low - len(base)) if not base[0].isdigit() else base
+            padded = base[0].isdigit() or base.endswith("=") or _BASE64.match(base)
+            text = base if padded else base + "x" * max(0, low - len(base))
             if self.spec.accepts(shape, text):
                 self._rendered.setdefault(value, text)
                 return text
@@ -140,11 +165,13 @@ class Scrubber:
         shape_kind = kind
         if kind == "error":
             return self._scrub_free_text(out, origin)
-        for path, shape in self.spec.secret_paths(operation, shape_kind):
-            self._replace(out, path, shape, origin)
+        for secret in self.spec.secret_paths(operation, shape_kind):
+            self._replace(out, secret.path, secret.shape, origin, secret.form)
         return self._scrub_free_text(out, origin)
 
-    def _replace(self, node: Any, path: tuple[str, ...], shape: str, origin: str) -> None:
+    def _replace(
+        self, node: Any, path: tuple[str, ...], shape: str, origin: str, form: str = ""
+    ) -> None:
         if not path:
             return
         head, rest = path[0], path[1:]
@@ -156,16 +183,16 @@ class Scrubber:
             items = [(head, node[head])] if isinstance(node, dict) and head in node else ()
         for key, value in items:
             if rest:
-                self._replace(value, rest, shape, origin)
+                self._replace(value, rest, shape, origin, form)
             else:
-                node[key] = self._leaf(value, shape, origin)
+                node[key] = self._leaf(value, shape, origin, form)
 
-    def _leaf(self, value: Any, shape: str, origin: str) -> Any:
+    def _leaf(self, value: Any, shape: str, origin: str, form: str = "") -> Any:
         if isinstance(value, str):
             if self.spec.is_pii(shape):
                 kind = "username" if shape == "UsernameType" else "value"
                 return self.pii_fake(value, origin, kind)
-            return self.secret_placeholder(value, shape, origin)
+            return self.secret_placeholder(value, shape, origin, form)
         if isinstance(value, dict):  # a secret structure (UserContextData): every leaf
             return {k: self._leaf(v, "StringType", origin) for k, v in value.items()}
         if isinstance(value, list):
@@ -219,6 +246,12 @@ class Scrubber:
             data = _dumps(scrubbed)
             out["body"]["string"] = data if isinstance(raw, bytes | bytearray) else data.decode()
         return out
+
+
+@functools.cache
+def _public_constants(spec: Spec) -> frozenset[str]:
+    """Every enum value of the model: published constants, never anybody's secret."""
+    return frozenset(v for node in spec.defs.values() for v in node.get("enum", ()))
 
 
 def _header(headers: Any, name: str) -> str:

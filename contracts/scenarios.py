@@ -15,7 +15,6 @@ the cassette's placeholders.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -60,6 +59,8 @@ class Env(Protocol):
 
     def editor_session(self) -> EditorSession: ...
 
+    def email(self, address: str) -> str: ...
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -68,18 +69,25 @@ class Scenario:
     run: Callable[[Env, dict[str, Any]], None]
     setup: Callable[[Env], dict[str, Any]] | None = None
     needs: frozenset[str] = frozenset()
+    # The scenario sends a request that breaks the model on purpose (to record Cognito's
+    # answer): the checker must find exactly those violations in it, no more, no fewer.
+    invalid: bool = False
 
 
+Run = Callable[[Env, dict[str, Any]], None]
 SCENARIOS: dict[str, Scenario] = {}
 
 
 def scenario(
-    name: str, *, needs: tuple[str, ...] = (), setup: Callable[[Env], dict[str, Any]] | None = None
-) -> Callable[[Callable[[Env, dict[str, Any]], None]], Callable[[Env, dict[str, Any]], None]]:
-    def register(
-        fn: Callable[[Env, dict[str, Any]], None],
-    ) -> Callable[[Env, dict[str, Any]], None]:
-        SCENARIOS[name] = Scenario(name, (fn.__doc__ or "").strip(), fn, setup, frozenset(needs))
+    name: str,
+    *,
+    needs: tuple[str, ...] = (),
+    setup: Callable[[Env], dict[str, Any]] | None = None,
+    invalid: bool = False,
+) -> Callable[[Run], Run]:
+    def register(fn: Run) -> Run:
+        doc = (fn.__doc__ or "").strip()
+        SCENARIOS[name] = Scenario(name, doc, fn, setup, frozenset(needs), invalid)
         return fn
 
     return register
@@ -128,14 +136,13 @@ def fresh_user(role: str, **attributes: str) -> Callable[[Env], dict[str, Any]]:
     """A setup step: a new confirmed user for this scenario alone."""
 
     def setup(env: Env) -> dict[str, Any]:
-        env.create_user(role, attributes)
+        values = dict(attributes)
+        if "email" in values:  # a real user's email is normally verified
+            values.setdefault("email_verified", "true")
+        env.create_user(role, values)
         return {}
 
     return setup
-
-
-def _mail(role: str) -> str:
-    return f"{role}.{int(time.time() * 1000) % 10**9}@example.com"
 
 
 # -- sign-in -----------------------------------------------------------------------------------
@@ -182,7 +189,7 @@ def _challenge_flow(env: Env, role: str, expected: list[str]) -> None:
         if step.name == "NEW_PASSWORD_REQUIRED":
             answers = {"NEW_PASSWORD": creds.password + "-New1"}
             for name in step.required_attributes:
-                answers[f"userAttributes.{name}"] = f"{role}@example.com"
+                answers[f"userAttributes.{name}"] = env.email(f"{role}@example.com")
         elif step.name == "SELECT_MFA_TYPE":
             expect("SOFTWARE_TOKEN_MFA" in step.mfa_options, f"options {step.mfa_options}")
             answers = {"ANSWER": "SOFTWARE_TOKEN_MFA"}
@@ -265,7 +272,7 @@ def _update_email(env: Env, ctx: dict[str, Any]) -> None:
     verification required before update, GetUser still shows the old, verified email."""
     attrs, _ = attributes_of(env, "main")
     before = attrs.get_user().attributes
-    deliveries = attrs.update({"email": "main.new@example.com"})
+    deliveries = attrs.update({"email": env.email("main.new@example.com")})
     expect(len(deliveries) == 1 and deliveries[0].attribute == "email", f"{deliveries}")
     expect(deliveries[0].medium == "EMAIL" and "***" in deliveries[0].destination, "masked")
     after = attrs.get_user().attributes
@@ -285,7 +292,7 @@ def _raw_update(env: Env, tokens: Tokens, attributes: list[dict[str, str]]) -> N
     conn.call("UpdateUserAttributes", AccessToken=tokens.access_token, UserAttributes=attributes)
 
 
-@scenario("update-invalid-name", setup=fresh_user("main", email="main@example.com"))
+@scenario("update-invalid-name", setup=fresh_user("main", email="main@example.com"), invalid=True)
 def _update_invalid_name(env: Env, ctx: dict[str, Any]) -> None:
     """A name outside the model's pattern is refused by Cognito (and by the editor, before
     sending: the scenario bypasses that check to record the service's answer)."""
@@ -335,7 +342,7 @@ def _update_alias(env: Env, ctx: dict[str, Any]) -> None:
     expect_error(
         "AliasExistsException",
         lambda: admin.update(
-            main.username, {"email": "taken@example.com", "email_verified": "true"}
+            main.username, {"email": env.email("taken@example.com"), "email_verified": "true"}
         ),
     )
 
@@ -375,7 +382,7 @@ def _resend(env: Env, ctx: dict[str, Any]) -> None:
 def _verify_good(env: Env, ctx: dict[str, Any]) -> None:
     """Change the email, verify with the delivered code: the new email is active, verified."""
     attrs, _ = attributes_of(env, "main")
-    attrs.update({"email": "main.verified@example.com"})
+    attrs.update({"email": env.email("main.verified@example.com")})
     attrs.verify("email", env.code(env.user("main").username, "email"))
     got = attrs.get_user().attributes
     expect(got.get("email_verified") == "true", f"verified: {got.get('email_verified')}")
@@ -385,7 +392,7 @@ def _verify_good(env: Env, ctx: dict[str, Any]) -> None:
 def _verify_wrong(env: Env, ctx: dict[str, Any]) -> None:
     """A wrong code: CodeMismatchException, and the pending change stays unverified."""
     attrs, _ = attributes_of(env, "main")
-    attrs.update({"email": "main.wrong@example.com"})
+    attrs.update({"email": env.email("main.wrong@example.com")})
     good = env.code(env.user("main").username, "email")
     wrong = "000000" if good != "000000" else "111111"
     expect_error("CodeMismatchException", lambda: attrs.verify("email", wrong))
@@ -399,7 +406,7 @@ def _verify_wrong(env: Env, ctx: dict[str, Any]) -> None:
 def _verify_expired(env: Env, ctx: dict[str, Any]) -> None:
     """A code older than 24 hours: ExpiredCodeException (with a fresh sign-in)."""
     attrs, _ = attributes_of(env, "main")
-    attrs.update({"email": "main.late@example.com"})
+    attrs.update({"email": env.email("main.late@example.com")})
     code = env.code(env.user("main").username, "email")
     env.advance_clock(25 * 3600)
     fresh, _ = attributes_of(env, "main")
@@ -470,7 +477,7 @@ def _admin_update(env: Env, ctx: dict[str, Any]) -> None:
     """AdminUpdateUserAttributes may set the email and mark it verified in one request."""
     admin = PoolAdmin(env.connection(), env.pool_id)
     username = env.user("main").username
-    admin.update(username, {"email": "main.admin@example.com", "email_verified": "true"})
+    admin.update(username, {"email": env.email("main.admin@example.com"), "email_verified": "true"})
     got = admin.get_user(username).attributes
     expect(got.get("email_verified") == "true", f"{got.get('email_verified')}")
 
@@ -532,7 +539,7 @@ def _editor_save_verify(env: Env, ctx: dict[str, Any]) -> None:
     session.sign_in(creds.username, creds.password)
     session.load()
     session.draft.set("given_name", "Augusta")
-    session.draft.set("email", "augusta@example.com")
+    session.draft.set("email", env.email("augusta@example.com"))
     result = session.save()
     expect(result.ok and len(result.deliveries) == 1, f"{result}")
     session.load()

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jsonschema_rs
 
@@ -85,12 +85,14 @@ def load_extra_secrets(path: Path = EXTRA_SECRETS_FILE) -> dict[str, list[str]]:
 
     with open(path, "rb") as fh:
         data = tomllib.load(fh)
-    out: dict[str, list[str]] = {"shapes": [], "members": [], "pii": []}
-    for section, key in (("shape", "shapes"), ("member", "members"), ("pii", "pii")):
+    out: dict[str, list[str]] = {"shapes": [], "members": [], "pii": [], "map_keys": []}
+    sections = (("shape", "shapes"), ("member", "members"), ("pii", "pii"), ("map_key", "map_keys"))
+    for section, key in sections:
         for entry in data.get(section, []):
             if not str(entry.get("reason", "")).strip():
                 raise SpecError(f"{path}: secret {entry.get('name')!r} has no reason")
-            out[key].append(entry["name"])
+            form = entry.get("format")
+            out[key].append(f"{entry['name']}:{form}" if form else entry["name"])
     return out
 
 
@@ -201,6 +203,12 @@ class Allowlist:
 
 # ---------------------------------------------------------------------------------------
 # The spec
+
+
+class SecretPath(NamedTuple):
+    path: tuple[str, ...]
+    shape: str
+    form: str = ""  # "base64": the stand-in must stay base64 (code decodes it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -563,29 +571,31 @@ class Spec:
         """Where secrets sit in a body: member names, `[]` for any list item, `{}` for any
         map value; a path ending at a secret structure covers all of it. Secrets are the
         model's `sensitive` members plus the reviewed extras (data/extra_secrets.toml)."""
-        return [path for path, _shape in self.secret_paths(operation, kind)]
+        return [secret.path for secret in self.secret_paths(operation, kind)]
 
     @functools.cache  # noqa: B019 - one Spec per process
-    def secret_paths(self, operation: str, kind: str) -> tuple[tuple[tuple[str, ...], str], ...]:
-        """`sensitive_paths` with the shape found at each path (for a map, the value's)."""
+    def secret_paths(self, operation: str, kind: str) -> tuple[SecretPath, ...]:
+        """`sensitive_paths` with the shape found at each path (for a map, the value's) and
+        the form a stand-in must keep ("" or "base64")."""
         shape = self.root_shape(operation, kind)
         return () if shape is None else tuple(self._sensitive(shape, (), False))
 
-    def _sensitive(
-        self, shape: str, parts: tuple[str, ...], marked: bool
-    ) -> Iterable[tuple[tuple[str, ...], str]]:
+    def _sensitive(self, shape: str, parts: tuple[str, ...], marked: bool) -> Iterable[SecretPath]:
         node = self.defs[shape]
         if marked or node.get("x-sensitive") or node.get("x-secret"):
             if isinstance(node.get("additionalProperties"), dict):
-                yield (*parts, "{}"), _name(node["additionalProperties"])
+                yield SecretPath((*parts, "{}"), _name(node["additionalProperties"]))
             else:
-                yield parts, shape
+                yield SecretPath(parts, shape)
             return
         if "properties" in node:
             for key, ref in node["properties"].items():
                 yield from self._sensitive(_name(ref), (*parts, key), bool(ref.get("x-secret")))
         elif isinstance(node.get("additionalProperties"), dict):
-            yield from self._sensitive(_name(node["additionalProperties"]), (*parts, "{}"), False)
+            value = _name(node["additionalProperties"])
+            for key, form in (node.get("x-secret-keys") or {}).items():
+                yield SecretPath((*parts, key), value, form)
+            yield from self._sensitive(value, (*parts, "{}"), False)
         elif "items" in node:
             yield from self._sensitive(_name(node["items"]), (*parts, "[]"), False)
 

@@ -17,7 +17,7 @@ def test_every_secret_shape_gets_a_valid_placeholder(spec):
         shape
         for op in spec.operations
         for kind in ("input", "output")
-        for _path, shape in spec.secret_paths(op, kind)
+        for _path, shape, _form in spec.secret_paths(op, kind)
     }
     assert "PasswordType" in secret_shapes and "SoftwareTokenMFAUserCodeType" in secret_shapes
     for i, shape in enumerate(sorted(secret_shapes)):
