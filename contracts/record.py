@@ -12,15 +12,12 @@ must be used.
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import hashlib
-import hmac
 import os
 import secrets
 import shutil
-import struct
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -45,15 +42,6 @@ CAPABILITIES = {
 
 class RecordError(Exception):
     """A recording run failed; nothing was written."""
-
-
-def totp(secret: str, at: float) -> str:
-    """RFC 6238 (30-second steps, six digits, HMAC-SHA1), as authenticator apps compute it."""
-    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
-    digest = hmac.new(key, struct.pack(">Q", int(at // 30)), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{number % 1_000_000:06d}"
 
 
 def _password() -> str:
@@ -195,7 +183,10 @@ class EmbeddedEnv(_BaseEnv):
         if challenge.name == "SOFTWARE_TOKEN_MFA":
             if not credentials.totp_secret:
                 raise RecordError(f"{credentials.username} has no TOTP secret")
-            return totp(credentials.totp_secret, self.backend.clock.now())
+            from tui.embedded.mfa import totp
+
+            # authenticator apps use real time, not the backend's movable clock
+            return totp(credentials.totp_secret, time.time())
         deliveries = [d for d in self.backend.outbox() if d.username == credentials.username]
         if not deliveries:
             raise RecordError(f"no {challenge.name} code was delivered")
@@ -432,6 +423,22 @@ def _no_backoff() -> Iterator[None]:
         standard.ExponentialBackoff.delay_amount = original  # type: ignore[method-assign]
 
 
+@contextlib.contextmanager
+def playback(path: Path) -> Iterator[tuple[dict[str, Any], Any]]:
+    """Serve Cognito calls from a cassette, in order, with the recording's scrubbing; yields
+    the cassette's metadata and the vcrpy cassette. Also used by the editor's UI tests."""
+    meta = read_metadata(path)
+    scrubber = Scrubber(
+        keep_pii=bool(meta.get("keep_pii")),
+        region=str(meta.get("region", "us-east-1")),
+        passthrough=True,
+    )
+    instance = make_vcr(scrubber, "none")
+    with instance.use_cassette(str(path), allow_playback_repeats=False) as cassette, _no_backoff():
+        scrubber.passthrough = False  # loading is over: live requests get scrubbed
+        yield meta, cassette
+
+
 def replay(path: Path) -> int:
     """Run the cassette's scenario against it; returns the number of interactions played."""
     meta = read_metadata(path)
@@ -441,10 +448,7 @@ def replay(path: Path) -> int:
     sc = SCENARIOS[name]
     env = ReplayEnv(meta)
     env.scenario = str(name)
-    scrubber = Scrubber(keep_pii=bool(meta.get("keep_pii")), region=env.region, passthrough=True)
-    instance = make_vcr(scrubber, "none")
-    with instance.use_cassette(str(path), allow_playback_repeats=False) as cassette, _no_backoff():
-        scrubber.passthrough = False
+    with playback(path) as (_meta, cassette):
         sc.run(env, {})
         if not cassette.all_played:
             unplayed = len(cassette) - len(cassette.play_counts)

@@ -165,11 +165,11 @@ class AddAttribute(Dialog):
                 "Enter add to the draft   ctrl+t custom: prefix   Esc cancel", classes="keys"
             )
 
-    def _name(self) -> str:
+    def _typed_name(self) -> str:
         return self.query_one("#name", Input).value.strip()
 
     def _check(self) -> list[str]:
-        name = self._name()
+        name = self._typed_name()
         value = self.query_one("#value", Input).value
         hint = HINTS.get(name, "")
         if name and not name.startswith(CUSTOM_PREFIX) and name not in STANDARD_ATTRIBUTES:
@@ -198,7 +198,7 @@ class AddAttribute(Dialog):
     @on(Input.Submitted, "#value")
     def _submitted(self) -> None:
         if not self._check():
-            self.dismiss((self._name(), self.query_one("#value", Input).value))
+            self.dismiss((self._typed_name(), self.query_one("#value", Input).value))
 
 
 class ConfirmSave(Dialog):

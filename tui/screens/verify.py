@@ -30,7 +30,7 @@ class VerificationScreen(Screen[list[str]]):
         padding: 0 1;
     }
     VerificationScreen .title { text-style: bold; }
-    VerificationScreen .note { color: $text-muted; margin: 1 0; }
+    VerificationScreen .note { color: $text-muted; margin: 0 0 1 0; }
     """
     BINDINGS = [
         Binding("ctrl+r", "resend", "Resend code", id="verify.resend"),
@@ -56,6 +56,9 @@ class VerificationScreen(Screen[list[str]]):
             yield Static(self._deliveries_text(), id="deliveries")
             yield Static(self._note(), classes="note")
             yield Input(placeholder="verification code", password=True, id="code", max_length=16)
+            yield Static(
+                "Enter verify   ctrl+r new code   Esc later (c on the table)", classes="note"
+            )
         yield StatusLine()
         yield Footer()
 
@@ -66,7 +69,9 @@ class VerificationScreen(Screen[list[str]]):
             done = "  verified" if d.attribute in self.verified else ""
             medium = MEDIUM.get(d.medium, d.medium.lower() or "message")
             text.append(mark, style="bold")
-            text.append(f"{d.attribute}: code sent by {medium} to {d.destination or '?'}{done}\n")
+            text.append(f"{d.attribute}: code sent by {medium} to {d.destination or '?'}{done}")
+            if i < len(self.deliveries) - 1:
+                text.append("\n")
         return text
 
     def _note(self) -> str:

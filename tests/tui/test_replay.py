@@ -1,0 +1,54 @@
+"""The editor's screens against recorded cassettes: what a person's keystrokes send must be
+exactly what was recorded, in order, and every recorded call must be used."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from tests.tui.conftest import settle
+from tests.tui.replaying import replayed_editor, scenario_email
+from tests.tui.test_flows import edit, open_editor, rows, save
+from tui.screens.attributes import AttributesScreen
+from tui.screens.modals import ErrorDetails
+from tui.screens.verify import VerificationScreen
+
+PASSWORD = "Replay-Passw0rd!"
+
+
+async def test_opening_the_editor_replays(tmp_path):
+    with replayed_editor("editor-open", tmp_path) as (app, cassette):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_editor(pilot, "replay-main", PASSWORD)
+            assert {"email", "given_name", "sub"} <= set(rows(app))
+        assert cassette.all_played
+
+
+async def test_save_and_verify_replays(tmp_path):
+    with replayed_editor("editor-save-verify", tmp_path) as (app, cassette):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_editor(pilot, "replay-main", PASSWORD)
+            await edit(pilot, "given_name", "Augusta")
+            await edit(pilot, "email", scenario_email("augusta@example.com", "editor-save-verify"))
+            await save(pilot)
+            assert isinstance(app.screen, VerificationScreen)
+            app.screen.query_one("#code", Input).value = "123456"
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, AttributesScreen)
+        assert cassette.all_played
+
+
+async def test_rejected_save_replays_and_keeps_the_edit(tmp_path):
+    with replayed_editor("editor-save-rejected", tmp_path) as (app, cassette):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_editor(pilot, "replay-main", PASSWORD)
+            await pilot.press("a")
+            app.screen.query_one("#name", Input).value = "custom:employee_id"
+            app.screen.query_one("#value", Input).value = "E-0001"
+            app.screen.query_one("#value", Input).focus()
+            await pilot.press("enter")
+            await save(pilot)
+            assert isinstance(app.screen, ErrorDetails)
+            assert "InvalidParameterException" in app.screen.title_text
+            assert app.session.draft.sets == {"custom:employee_id": "E-0001"}
+        assert cassette.all_played
