@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Reinstall only when pyproject.toml changed since the last install.
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint imports pytest venv clean
+.PHONY: test demo lint imports pytest venv clean screenshots
 
 venv: $(STAMP)
 
@@ -29,6 +29,15 @@ pytest: $(STAMP)
 	exit $$code
 
 test: lint imports pytest
+
+# The editor on the embedded Cognito backend with demo data, signed in as its first user.
+demo: $(STAMP)
+	$(BIN)/cognito-tui --demo
+
+# The README's pictures are the snapshot tests' SVGs, exported by the app itself.
+screenshots: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:xdist tests/tui/test_snapshots.py --cognito-no-replay \
+		--snapshot-update -k "attribute_table or verification_screen"
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
