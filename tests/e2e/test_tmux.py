@@ -39,18 +39,22 @@ def embedded() -> Iterator[dict[str, Any]]:
 
 
 class Terminal:
+    """An 80x24 tmux on a server of its own (-L): a shared tmux server would hand the editor
+    its own environment (TERM, XDG_*, NO_COLOR) instead of the test's."""
+
     def __init__(self, command: list[str], env: dict[str, str]) -> None:
         self.name = f"cognito-tui-e2e-{secrets.token_hex(4)}"
+        self.tmux = [str(TMUX), "-L", self.name]
         shell = " ".join(f"'{part}'" for part in command)
         subprocess.run(
-            [TMUX, "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", shell],
+            [*self.tmux, "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", shell],
             check=True,
             env=env,
         )
 
     def screen(self) -> str:
         done = subprocess.run(
-            [TMUX, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+            [*self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
         )
         return done.stdout
 
@@ -64,14 +68,17 @@ class Terminal:
         raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
 
     def keys(self, *keys: str, literal: bool = False) -> None:
-        args = [TMUX, "send-keys", "-t", self.name]
+        args = [*self.tmux, "send-keys", "-t", self.name]
         if literal:
             args.append("-l")
         subprocess.run([*args, *keys], check=True)
         time.sleep(0.15)
 
     def close(self) -> None:
-        subprocess.run([TMUX, "kill-session", "-t", self.name], capture_output=True)
+        """Kill the session (SIGHUP to the editor, as a dropped SSH connection) and wait
+        for the editor to be gone."""
+        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
+        time.sleep(0.5)
 
 
 def test_sign_in_edit_save_confirm_in_a_real_terminal(embedded, tmp_path):
@@ -128,3 +135,91 @@ def test_sign_in_edit_save_confirm_in_a_real_terminal(embedded, tmp_path):
     got = admin.call("AdminGetUser", UserPoolId=embedded["user_pool_id"], Username=user["username"])
     values = {a["Name"]: a["Value"] for a in got["UserAttributes"]}
     assert values["given_name"] == "Ada Augusta"
+
+
+def editor_command(embedded: dict[str, Any], username: str) -> list[str]:
+    return [
+        str(BIN / "cognito-tui"),
+        "--endpoint-url",
+        embedded["endpoint_url"],
+        "--region",
+        embedded["region"],
+        "--pool-id",
+        embedded["user_pool_id"],
+        "--client-id",
+        embedded["client_id"],
+        "--username",
+        username,
+    ]
+
+
+def terminal_env(tmp_path: Path, term: str = "xterm-256color") -> dict[str, str]:
+    env = {
+        **os.environ,
+        "TERM": term,
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    env.pop("NO_COLOR", None)
+    return env
+
+
+def test_a_dropped_connection_keeps_the_pending_edits(embedded, tmp_path):
+    """Closing the terminal sends SIGHUP, as a dropped SSH connection does; the next start
+    offers the edit again and restores it."""
+    user = embedded["users"][0]
+    env = terminal_env(tmp_path)
+    term = Terminal(editor_command(embedded, user["username"]), env)
+    try:
+        term.wait_for("Sign in")
+        term.keys(user["password"], literal=True)
+        term.keys("Enter")
+        term.wait_for("No pending changes")
+        term.keys("Enter")
+        term.wait_for("Edit given_name")
+        term.keys("C-u")
+        term.keys("Interrupted", literal=True)
+        term.keys("Enter")
+        term.wait_for("1 pending change")
+    finally:
+        term.close()  # SIGHUP to the editor
+    journals = list((tmp_path / "state" / "cognito-tui" / "journal").glob("*.json"))
+    assert len(journals) == 1
+    assert "Interrupted" in journals[0].read_text()
+    assert user["password"] not in journals[0].read_text()
+    again = Terminal(editor_command(embedded, user["username"]), env)
+    try:
+        again.wait_for("Sign in")
+        again.keys(user["password"], literal=True)
+        again.keys("Enter")
+        again.wait_for("Unsaved edits from")
+        again.keys("r")
+        screen = again.wait_for("1 pending change")
+        assert "changed" in screen
+        again.keys("q")
+        again.wait_for("unsaved change")
+        again.keys("d")  # quit and discard
+    finally:
+        again.close()
+
+
+@pytest.mark.parametrize(
+    ("term", "no_color"),
+    [("xterm-256color", False), ("screen-256color", False), ("linux", False), ("xterm", True)],
+)
+def test_legible_in_every_terminal(embedded, tmp_path, term, no_color):
+    user = embedded["users"][0]
+    env = terminal_env(tmp_path, term)
+    if no_color:
+        env["NO_COLOR"] = "1"
+    session = Terminal(editor_command(embedded, user["username"]), env)
+    try:
+        session.wait_for("USER_SRP_AUTH")
+        screen = session.wait_for(user["username"])  # the prefilled field, drawn
+        assert "Sign in" in screen
+        session.keys(user["password"], literal=True)
+        session.keys("Enter")
+        screen = session.wait_for("No pending changes")
+        assert "given_name" in screen and "read-write" in screen and "Quit" in screen
+    finally:
+        session.close()

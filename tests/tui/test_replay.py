@@ -52,3 +52,18 @@ async def test_rejected_save_replays_and_keeps_the_edit(tmp_path):
             assert "InvalidParameterException" in app.screen.title_text
             assert app.session.draft.sets == {"custom:employee_id": "E-0001"}
         assert cassette.all_played
+
+
+async def test_verification_screen_learns_the_old_value_stays(tmp_path):
+    """Without the pool's settings, the reload after the save shows the old email still
+    active, and the verification screen says so."""
+    with replayed_editor("editor-save-verify", tmp_path) as (app, _):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_editor(pilot, "replay-main", PASSWORD)
+            await edit(pilot, "given_name", "Augusta")
+            await edit(pilot, "email", scenario_email("augusta@example.com", "editor-save-verify"))
+            await save(pilot)
+            await settle(pilot)
+            assert isinstance(app.screen, VerificationScreen)
+            assert app.screen.old_value_stays is True
+            assert "keeps the old value active" in str(app.screen.query_one("#note").render())

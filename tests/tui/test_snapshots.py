@@ -177,3 +177,23 @@ def test_select_mfa_challenge_screen(snap_compare, tmp_path):
 
 def test_email_code_challenge_screen(snap_compare, tmp_path):
     assert challenge("signin-otp", snap_compare, tmp_path)
+
+
+def test_whole_value_view(snap_compare, tmp_path):
+    async def then(pilot: Any) -> None:
+        await edit(pilot, "given_name", "A very long given name " * 6)
+        await select(pilot, "given_name")
+        await pilot.press("v")
+
+    with replayed_editor("editor-open", tmp_path) as (app, _):
+        assert snap_compare(app, run_before=open_attributes(then))
+
+
+def test_client_metadata_editor(snap_compare, tmp_path):
+    async def then(pilot: Any) -> None:
+        await pilot.press("m")
+        await pilot.pause()
+        pilot.app.screen.query_one("TextArea").text = "source=cognito-tui\nticket OPS-1234"
+
+    with replayed_editor("editor-open", tmp_path) as (app, _):
+        assert snap_compare(app, run_before=open_attributes(then))

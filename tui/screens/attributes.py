@@ -60,6 +60,8 @@ class AttributesScreen(Screen[None]):
         self.pending_action: str | None = None
         self.loaded = False
         self.note = ""  # the outcome of the last action, kept across a reload
+        self.sent: dict[str, str] = {}  # values of the save in flight
+        self.awaiting: dict[str, str] = {}  # attribute -> value sent, until verified
 
     @property
     def session(self) -> Any:
@@ -166,6 +168,16 @@ class AttributesScreen(Screen[None]):
     def on_loaded(self, message: Loaded) -> None:
         first = not self.loaded
         self.loaded = True
+        if self.awaiting:
+            # The reload after a save tells whether the pool kept the old value active
+            # until the new one is verified, even without knowing the pool's settings.
+            from tui.screens.verify import VerificationScreen
+
+            stays = any(message.user.attributes.get(a) != v for a, v in self.awaiting.items())
+            self.awaiting = {}
+            for screen in self.app.screen_stack:
+                if isinstance(screen, VerificationScreen):
+                    screen.set_old_value_stays(stays)
         self.refresh_header()
         self.render_table()
         if first:
@@ -340,6 +352,7 @@ class AttributesScreen(Screen[None]):
 
     def _save(self) -> None:
         self.query_one(StatusLine).say("Saving…")
+        self.sent = dict(self.draft.sets)
         self.save_worker()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="io")
@@ -357,6 +370,11 @@ class AttributesScreen(Screen[None]):
         self.note = f"Saved {done} change(s)."
         self.query_one(StatusLine).say(self.note)
         if result.deliveries:
+            self.awaiting = {
+                d.attribute: self.sent[d.attribute]
+                for d in result.deliveries
+                if d.attribute in self.sent
+            }
             self._verify(result.deliveries)
         self.load()
 

@@ -64,6 +64,9 @@ Dialog .dialog VerticalScroll {
     height: auto;
     max-height: 14;
 }
+Dialog .dialog TextArea {
+    height: 8;
+}
 Dialog .dialog .keys {
     color: $text-muted;
     margin-top: 1;

@@ -54,7 +54,7 @@ class VerificationScreen(Screen[list[str]]):
         with Vertical(classes="form"):
             yield Label("Verify the new value", classes="title")
             yield Static(self._deliveries_text(), id="deliveries")
-            yield Static(self._note(), classes="note")
+            yield Static(self._note(), classes="note", id="note")
             yield Input(placeholder="verification code", password=True, id="code", max_length=16)
             yield Static(
                 "Enter verify   ctrl+r new code   Esc later (c on the table)", classes="note"
@@ -83,6 +83,12 @@ class VerificationScreen(Screen[list[str]]):
         if self.old_value_stays is False:
             return "The new value is already active, marked unverified until you enter the code."
         return "Enter the code to mark the new value verified."
+
+    def set_old_value_stays(self, stays: bool) -> None:
+        """Learned from the reload after the save, when the pool's settings are unknown."""
+        if self.old_value_stays is None:
+            self.old_value_stays = stays
+            self.query_one("#note", Static).update(self._note())
 
     def on_mount(self) -> None:
         self.query_one(SessionHeader).show_info(self.app.session.info())  # type: ignore[attr-defined]
