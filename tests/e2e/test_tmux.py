@@ -81,31 +81,36 @@ class Terminal:
         time.sleep(0.5)
 
 
-def test_sign_in_edit_save_confirm_in_a_real_terminal(embedded, tmp_path):
-    user = embedded["users"][0]  # the demo user who signs in with no challenge
+def editor_command(embedded: dict[str, Any], username: str) -> list[str]:
+    return [
+        str(BIN / "cognito-tui"),
+        "--endpoint-url",
+        embedded["endpoint_url"],
+        "--region",
+        embedded["region"],
+        "--pool-id",
+        embedded["user_pool_id"],
+        "--client-id",
+        embedded["client_id"],
+        "--username",
+        username,
+    ]
+
+
+def terminal_env(tmp_path: Path, term: str = "xterm-256color") -> dict[str, str]:
     env = {
         **os.environ,
-        "TERM": "xterm-256color",
+        "TERM": term,
         "XDG_STATE_HOME": str(tmp_path / "state"),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
     }
     env.pop("NO_COLOR", None)
-    term = Terminal(
-        [
-            str(BIN / "cognito-tui"),
-            "--endpoint-url",
-            embedded["endpoint_url"],
-            "--region",
-            embedded["region"],
-            "--pool-id",
-            embedded["user_pool_id"],
-            "--client-id",
-            embedded["client_id"],
-            "--username",
-            user["username"],
-        ],
-        env,
-    )
+    return env
+
+
+def test_sign_in_edit_save_confirm_in_a_real_terminal(embedded, tmp_path):
+    user = embedded["users"][0]  # the demo user who signs in with no challenge
+    term = Terminal(editor_command(embedded, user["username"]), terminal_env(tmp_path))
     try:
         term.wait_for("Sign in")
         term.keys(user["password"], literal=True)
@@ -135,33 +140,6 @@ def test_sign_in_edit_save_confirm_in_a_real_terminal(embedded, tmp_path):
     got = admin.call("AdminGetUser", UserPoolId=embedded["user_pool_id"], Username=user["username"])
     values = {a["Name"]: a["Value"] for a in got["UserAttributes"]}
     assert values["given_name"] == "Ada Augusta"
-
-
-def editor_command(embedded: dict[str, Any], username: str) -> list[str]:
-    return [
-        str(BIN / "cognito-tui"),
-        "--endpoint-url",
-        embedded["endpoint_url"],
-        "--region",
-        embedded["region"],
-        "--pool-id",
-        embedded["user_pool_id"],
-        "--client-id",
-        embedded["client_id"],
-        "--username",
-        username,
-    ]
-
-
-def terminal_env(tmp_path: Path, term: str = "xterm-256color") -> dict[str, str]:
-    env = {
-        **os.environ,
-        "TERM": term,
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-    }
-    env.pop("NO_COLOR", None)
-    return env
 
 
 def test_a_dropped_connection_keeps_the_pending_edits(embedded, tmp_path):
