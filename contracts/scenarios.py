@@ -561,3 +561,26 @@ def _editor_save_rejected(env: Env, ctx: dict[str, Any]) -> None:
     result = session.save()
     expect(result.error is not None and result.error.code == "InvalidParameterException", "refused")
     expect(session.draft.sets == {"custom:employee_id": "E-0001"}, "the edit is still pending")
+
+
+@scenario(
+    "admin-editor-save",
+    setup=fresh_user("main", email="main@example.com", nickname="nick", given_name="Ada"),
+)
+def _admin_editor_save(env: Env, ctx: dict[str, Any]) -> None:
+    """The editor's admin mode on one user: the pool's schema, AdminGetUser, a new email
+    marked verified in the same AdminUpdateUserAttributes, a deletion, and the reload."""
+    session = env.editor_session()
+    session.open_user(env.pool_id, env.user("main").username)
+    schema = session.load_pool_schema()
+    expect(schema is not None and schema.known("custom:level"), "the pool's schema")
+    session.load()
+    session.draft.set("email", env.email("main.admin-editor@example.com"))
+    session.draft.delete("nickname")
+    session.mark_verified = {"email"}
+    result = session.save()
+    expect(
+        result.ok and result.updated == ["email"] and result.deleted == ["nickname"], f"{result}"
+    )
+    got = session.load().attributes
+    expect(got.get("email_verified") == "true" and "nickname" not in got, f"{got}")

@@ -36,6 +36,8 @@ class Options:
     # Read the pool's schema (DescribeUserPool) for schema-aware validation; needs IAM
     # credentials, so only with --profile or in the demo.
     describe_pool: bool = False
+    # Admin mode: IAM credentials (checked with STS first), pools, users, admin calls.
+    admin: bool = False
 
 
 class CognitoApp(App[None]):
@@ -76,6 +78,9 @@ class CognitoApp(App[None]):
         from tui.screens.attributes import AttributesScreen
         from tui.screens.signin import SignInScreen
 
+        if self.options.admin:
+            self._start_admin()
+            return
         attributes = AttributesScreen(self.options.hint)
         if self.options.access_token:
             self.session.use_access_token(self.options.access_token)
@@ -86,6 +91,37 @@ class CognitoApp(App[None]):
             return
         self.push_screen(
             SignInScreen(self.options.username), lambda ok: self._signed_in(ok, attributes)
+        )
+
+    def _start_admin(self) -> None:
+        """Check the IAM identity before anything else; then the pools (and the pool given
+        on the command line, if any)."""
+
+        def run() -> None:
+            try:
+                self.session.switch_identity(self.options.settings)
+            except Exception as exc:
+                from tui.core.errors import from_botocore
+
+                self.call_from_thread(self._identity_refused, from_botocore(exc))
+                return
+            self.call_from_thread(self._admin_ready)
+
+        self.run_worker(run, thread=True, exclusive=True, exit_on_error=False)
+
+    def _admin_ready(self) -> None:
+        from tui.screens.admin import PoolsScreen, UsersScreen
+
+        self.push_screen(PoolsScreen())
+        if self.options.settings.pool_id:
+            self.push_screen(UsersScreen(self.options.settings.pool_id))
+
+    def _identity_refused(self, error: Any) -> None:
+        from tui.screens.modals import ErrorDetails
+
+        self.push_screen(
+            ErrorDetails("The IAM identity could not be checked", error.human()),
+            lambda _: self.exit(),
         )
 
     def _signed_in(self, ok: bool | None, attributes: Any) -> None:

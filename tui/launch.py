@@ -58,6 +58,12 @@ def add_editor_arguments(parser: argparse.ArgumentParser) -> None:
     mode = parser.add_argument_group("mode")
     mode.add_argument("--read-only", action="store_true", help="refuse every write")
     mode.add_argument(
+        "--admin",
+        action="store_true",
+        help="use IAM credentials (standard chain, --profile): browse pools and users, edit "
+        "any user with the admin calls",
+    )
+    mode.add_argument(
         "--demo",
         action="store_true",
         help="start the embedded Cognito backend with demo data and open its first user",
@@ -97,6 +103,7 @@ def build_options(args: argparse.Namespace) -> Any:
         read_only=bool(args.read_only),
         keymap=config.keymap,
         describe_pool=bool(_first(args.profile, chosen.get("profile"))),
+        admin=bool(args.admin),
     )
 
 
@@ -114,7 +121,8 @@ def _demo(options: Any) -> Any:
         client_id=backend.client_id,
     )
     options.credentials = ("AKIDCOGNITOTUILOCAL0", "local-secret-not-a-credential")
-    options.auto_sign_in = (first.username, first.password)
+    if not options.admin:
+        options.auto_sign_in = (first.username, first.password)
     options.outbox = backend.outbox
     options.describe_pool = True
     options.hint = "Demo pool: verification codes appear in the outbox: press o (ctrl+o anywhere)."
@@ -131,7 +139,7 @@ def run_editor(args: argparse.Namespace) -> int:
         sys.stderr.write(f"cognito-tui: {exc}\n")
         return 2
     backend = _demo(options) if args.demo else None
-    if not args.demo and not options.access_token:
+    if not args.demo and not options.access_token and not options.admin:
         missing = [n for n in ("pool_id", "client_id") if not getattr(options.settings, n)]
         if missing:
             flags = ", ".join("--" + n.replace("_", "-") for n in missing)

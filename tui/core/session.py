@@ -21,7 +21,7 @@ from tui.core.auth import Authenticator, Challenge, Tokens
 from tui.core.connection import Connection, ConnectionSettings, RetryNotice
 from tui.core.errors import CognitoError
 from tui.core.journal import Journal, JournalKey
-from tui.core.schema import PoolSchema
+from tui.core.schema import VERIFIED_FLAG, PoolSchema
 from tui.core.service import CodeDelivery, PoolAdmin, UserAttributes, UserRecord
 
 REFRESH_MARGIN = 300  # refresh tokens this many seconds before they expire
@@ -72,6 +72,32 @@ class SessionInfo:
     read_only: bool
     endpoint: str
     can_write: bool | None
+    account: str | None = None  # admin mode: the identity's account
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the IAM credentials are (STS GetCallerIdentity)."""
+
+    account: str
+    arn: str
+
+
+def caller_identity(connection: Connection) -> Identity:
+    """Check IAM credentials before using them. The STS call goes to the same endpoint as
+    Cognito when one is set (the embedded backend answers it too)."""
+    from tui.core.errors import from_botocore
+
+    try:
+        sts = connection.session.create_client(
+            "sts",
+            region_name=connection.region,
+            endpoint_url=connection.settings.endpoint_url,
+        )
+        answer = sts.get_caller_identity()
+    except Exception as exc:
+        raise from_botocore(exc, "GetCallerIdentity") from exc
+    return Identity(str(answer["Account"]), str(answer["Arn"]))
 
 
 class EditorSession:
@@ -100,6 +126,10 @@ class EditorSession:
         self.pool_schema: PoolSchema | None = None
         self.journal: Journal | None = None
         self.user: UserRecord | None = None
+        # Admin mode: IAM credentials checked by STS, and the user being edited.
+        self.identity: Identity | None = None
+        self.admin_username: str | None = None
+        self.mark_verified: set[str] = set()
 
     # -- connection ------------------------------------------------------------------------
 
@@ -129,7 +159,42 @@ class EditorSession:
             read_only=self.read_only,
             endpoint=self.settings.endpoint_url or "",
             can_write=self.tokens.can_write_attributes if self.tokens else None,
+            account=self.identity.account if self.identity else None,
         )
+
+    # -- admin mode ------------------------------------------------------------------------
+
+    @property
+    def admin(self) -> bool:
+        return self.identity is not None
+
+    def switch_identity(self, settings: ConnectionSettings) -> Identity:
+        """Use other IAM credentials (profile, region) only once STS confirms them; a failed
+        check leaves the current connection as it was and raises the reason."""
+        conn = GuardedConnection(settings, on_retry=self.on_retry, credentials=self._credentials)
+        conn.read_only = self.read_only
+        identity = caller_identity(conn)
+        with self._lock:
+            self._connection, self.settings, self.identity = conn, settings, identity
+        return identity
+
+    def pool_admin(self, pool_id: str | None = None) -> PoolAdmin:
+        pool = pool_id or self.settings.pool_id
+        if not pool:
+            raise CognitoError("MissingSetting", "No user pool chosen.")
+        return PoolAdmin(self.connection, pool)
+
+    def open_user(self, pool_id: str, username: str) -> None:
+        """Edit another user of a pool with the admin calls; a fresh draft and journal."""
+        if pool_id != self.settings.pool_id:
+            self.settings = self.settings.with_(pool_id=pool_id)
+            self.pool_schema = None
+        self.admin_username = username
+        self.username = username
+        self.draft = Draft()
+        self.journal = None
+        self.user = None
+        self.mark_verified = set()
 
     # -- sign-in ---------------------------------------------------------------------------
 
@@ -181,8 +246,11 @@ class EditorSession:
         return UserAttributes(self.connection, self.access_token)
 
     def load(self) -> UserRecord:
-        """GetUser; pending edits survive a reload."""
-        user = self.attributes().get_user()
+        """GetUser (AdminGetUser in admin mode); pending edits survive a reload."""
+        if self.admin_username is not None:
+            user = self.pool_admin().get_user(self.admin_username)
+        else:
+            user = self.attributes().get_user()
         self.user = user
         self.username = user.username
         self.draft.rebase(user.attributes)
@@ -233,12 +301,34 @@ class EditorSession:
             return SaveResult(
                 error=CognitoError(READ_ONLY, "The editor was started with --read-only.")
             )
-        attrs = self.attributes()
-        result = self.draft.save(
-            lambda values: attrs.update(values, self.client_metadata or None),
-            attrs.delete,
-        )
+        if self.admin_username is not None:
+            result = self._admin_save(self.admin_username)
+        else:
+            attrs = self.attributes()
+            result = self.draft.save(
+                lambda values: attrs.update(values, self.client_metadata or None),
+                attrs.delete,
+            )
         self.persist()
+        return result
+
+    def _admin_save(self, username: str) -> SaveResult:
+        """AdminUpdateUserAttributes (marking a new email or phone verified in the same
+        request when chosen) and AdminDeleteUserAttributes."""
+        admin = self.pool_admin()
+
+        def update(values: dict[str, str]) -> list[Any]:
+            sent = dict(values)
+            for name in self.mark_verified:
+                flag = VERIFIED_FLAG.get(name)
+                if flag and name in values:
+                    sent[flag] = "true"
+            admin.update(username, sent, self.client_metadata or None)
+            return []
+
+        result = self.draft.save(update, lambda names: admin.delete(username, names))
+        if result.ok:
+            self.mark_verified.clear()
         return result
 
     def send_code(self, attribute: str) -> CodeDelivery:

@@ -16,11 +16,13 @@ them, so no Cognito call can move the clock or read codes.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
+from xml.sax.saxutils import escape
 
 from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core.utils import camelcase_to_underscores, method_names_from_class
@@ -79,6 +81,8 @@ class EmbeddedApp:
             status, headers, body = self.cognito(environ, path, target)
         elif path.startswith(CONTROL_PREFIX):
             status, headers, body = self.control(environ, path[len(CONTROL_PREFIX) :])
+        elif _is_sts_identity(environ):
+            status, headers, body = self.caller_identity(environ)
         else:
             return self.ctx.moto_app(environ, start_response)  # type: ignore[no-any-return]
         headers.append(("Content-Length", str(len(body))))
@@ -167,6 +171,23 @@ class EmbeddedApp:
 
     # -- control endpoints -----------------------------------------------------------------
 
+    def caller_identity(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+        """Any credentials are accepted, as for the admin calls; the answer names the
+        backend's account and the access key's id."""
+        header = environ.get("HTTP_AUTHORIZATION") or ""
+        key = header.split("Credential=", 1)[1].split("/", 1)[0] if "Credential=" in header else "?"
+        account = self.ctx.account_id
+        body = (
+            '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+            "<GetCallerIdentityResult>"
+            f"<Arn>arn:aws:iam::{account}:user/embedded-admin</Arn>"
+            f"<UserId>{escape(key)}</UserId><Account>{account}</Account>"
+            "</GetCallerIdentityResult>"
+            f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata>"
+            "</GetCallerIdentityResponse>"
+        ).encode()
+        return "200 OK", [("Content-Type", "text/xml")], body
+
     def control(
         self, environ: dict[str, Any], name: str
     ) -> tuple[str, list[tuple[str, str]], bytes]:
@@ -191,6 +212,18 @@ class EmbeddedApp:
         except (KeyError, TypeError, ValueError) as error:
             return _json_response("400 Bad Request", {"error": str(error)})
         return _json_response("200 OK", result)
+
+
+def _is_sts_identity(environ: dict[str, Any]) -> bool:
+    """STS GetCallerIdentity (query protocol), which the editor's admin mode calls to check
+    an identity before using it. Peeks at the form body and leaves it readable."""
+    if environ.get("REQUEST_METHOD") != "POST":
+        return False
+    if "x-www-form-urlencoded" not in (environ.get("CONTENT_TYPE") or ""):
+        return False
+    raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    environ["wsgi.input"] = io.BytesIO(raw)
+    return b"Action=GetCallerIdentity" in raw
 
 
 def _json_body(environ: dict[str, Any]) -> dict[str, Any]:

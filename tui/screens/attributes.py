@@ -23,9 +23,9 @@ from tui.screens.modals import (
     ConfirmSave,
     EditValue,
     ErrorDetails,
-    Help,
     RestoreJournal,
     ViewValue,
+    show_help,
 )
 from tui.widgets.status import SessionHeader, StatusLine
 
@@ -52,11 +52,13 @@ class AttributesScreen(Screen[None]):
         Binding("o", "app.outbox", "Demo outbox", id="outbox.screen"),
         Binding("question_mark", "help", "Keys", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
+        Binding("escape", "back", "Users", id="back"),
     ]
 
-    def __init__(self, hint: str = "") -> None:
+    def __init__(self, hint: str = "", admin: bool = False) -> None:
         super().__init__()
         self.hint = hint
+        self.admin = admin  # editing another user with the admin calls
         self.pending_action: str | None = None
         self.loaded = False
         self.note = ""  # the outcome of the last action, kept across a reload
@@ -93,6 +95,10 @@ class AttributesScreen(Screen[None]):
         self.query_one(SessionHeader).show_info(self.session.info())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return self.admin
+        if action == "verify" and self.admin:
+            return False  # an admin marks values verified instead (in the save dialog)
         # Read-only hides and disables the write keys; the session refuses writes as well.
         return not (action in WRITE_ACTIONS and self.session.read_only)
 
@@ -104,8 +110,8 @@ class AttributesScreen(Screen[None]):
         table.clear()
         draft = self.draft
         for name in draft.names():
-            if name in FLAGS:
-                continue  # shown beside the attribute it qualifies
+            if name in FLAGS and not self.admin:
+                continue  # shown beside the attribute it qualifies; admins edit them too
             table.add_row(*self._cells(name), key=name)
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
@@ -157,7 +163,8 @@ class AttributesScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="io")
     def load(self) -> None:
         try:
-            if self.app.options.describe_pool and self.session.pool_schema is None:  # type: ignore[attr-defined]
+            wants_schema = self.admin or self.app.options.describe_pool  # type: ignore[attr-defined]
+            if wants_schema and self.session.pool_schema is None:
                 self.session.load_pool_schema()
             user = self.session.load()
         except Exception as exc:  # any failure comes back as a value, never a dead worker
@@ -300,11 +307,7 @@ class AttributesScreen(Screen[None]):
         self.load()
 
     def action_help(self) -> None:
-        rows = []
-        for binding in self.active_bindings.values():
-            b = binding.binding
-            rows.append((self.app.get_key_display(b), b.description, b.id or ""))
-        self.app.push_screen(Help(rows))
+        show_help(self)
 
     def action_quit(self) -> None:
         count = len(self.draft.changes())
@@ -333,8 +336,11 @@ class AttributesScreen(Screen[None]):
             _name, found = next(iter(problems.items()))
             self.query_one(StatusLine).say(f"Cannot save: {found[0]}", error=True)
             return
+        verifiable = []
+        if self.admin:
+            verifiable = [c.name for c in changes if c.name in VERIFIED_FLAG and c.new]
         self.app.push_screen(
-            ConfirmSave(changes, self.session.client_metadata, self._scope_warning()),
+            ConfirmSave(changes, self.session.client_metadata, self._scope_warning(), verifiable),
             self._confirmed,
         )
 
@@ -346,9 +352,17 @@ class AttributesScreen(Screen[None]):
             )
         return ""
 
-    def _confirmed(self, ok: bool | None) -> None:
-        if ok:
-            self._save()
+    def _confirmed(self, answer: bool | set[str] | None) -> None:
+        if answer is None or answer is False:
+            return
+        if isinstance(answer, set):
+            self.session.mark_verified = answer
+        self._save()
+
+    def action_back(self) -> None:
+        if self.draft.pending:
+            self.session.persist()  # kept in the journal, offered when the user is reopened
+        self.app.pop_screen()
 
     def _save(self) -> None:
         self.query_one(StatusLine).say("Saving…")

@@ -210,13 +210,37 @@ class ConfirmSave(Dialog):
     BINDINGS = [
         Binding("escape,n", "cancel", "Cancel", id="confirm.cancel"),
         Binding("enter,y", "confirm", "Save", id="confirm.save"),
+        Binding("v", "toggle_verified", "Mark verified", id="confirm.verified"),
     ]
 
-    def __init__(self, changes: list[Change], metadata: dict[str, str], warning: str = "") -> None:
+    def __init__(
+        self,
+        changes: list[Change],
+        metadata: dict[str, str],
+        warning: str = "",
+        verifiable: list[str] | None = None,
+    ) -> None:
+        """`verifiable`: new emails or phone numbers an admin may mark verified in the same
+        request (the dialog then returns the chosen set instead of True)."""
         super().__init__()
         self.changes = changes
         self.metadata = metadata
         self.warning = warning
+        self.verifiable = list(verifiable or [])
+        self.marked: set[str] = set()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return bool(self.verifiable) if action == "toggle_verified" else True
+
+    def action_toggle_verified(self) -> None:
+        self.marked = set() if self.marked else set(self.verifiable)
+        self.query_one("#verified", Static).update(self._verified_text())
+
+    def _verified_text(self) -> Text:
+        names = ", ".join(self.verifiable)
+        if self.marked:
+            return Text(f"[x] mark {names} verified in the same request (v to undo)")
+        return Text(f"[ ] mark {names} verified in the same request (v)")
 
     def compose(self) -> ComposeResult:
         lines = Text()
@@ -239,10 +263,12 @@ class ConfirmSave(Dialog):
                 yield Static(lines)
             if self.warning:
                 yield Static(self.warning, classes="problem")
+            if self.verifiable:
+                yield Static(self._verified_text(), id="verified")
             yield Static("y/Enter save   n/Esc back to editing", classes="keys")
 
     def action_confirm(self) -> None:
-        self.dismiss(True)
+        self.dismiss(set(self.marked) if self.verifiable else True)
 
 
 def _short(value: str | None, limit: int = 28) -> str:
@@ -440,3 +466,12 @@ class Outbox(Dialog):
             with VerticalScroll():
                 yield Static(text)
             yield Static("Esc close", classes="keys")
+
+
+def show_help(screen: Any) -> None:
+    """The Help dialog for whatever screen is active: its bindings, as currently mapped."""
+    rows = []
+    for binding in screen.active_bindings.values():
+        b = binding.binding
+        rows.append((screen.app.get_key_display(b), b.description, b.id or ""))
+    screen.app.push_screen(Help(rows))

@@ -45,17 +45,22 @@ class SessionHeader(Static):
     def _render_line(self, width: int) -> Text:
         info, now = self._info, self._now
         mode = "READ-ONLY" if info.read_only else "read-write"
-        parts = [
-            info.username or "not signed in",
-            expiry_text(info.expires_at, now),
-            mode,
-            info.region,
-            info.pool_id,
-        ]
+        if info.account is not None:  # admin mode: IAM identity, no user token
+            who = f"admin {info.account}"
+            user = f"user {info.username}" if info.username else "no user open"
+            parts = [who, user, mode, info.region, info.pool_id]
+        else:
+            parts = [
+                info.username or "not signed in",
+                expiry_text(info.expires_at, now),
+                mode,
+                info.region,
+                info.pool_id,
+            ]
         flag = " | NO WRITE SCOPE" if info.can_write is False and not info.read_only else ""
         # Shorten the longest of user and pool (middle ellipsis) until the line fits.
         while len(" | ".join(parts)) + len(flag) > width:
-            i = 0 if len(parts[0]) >= len(parts[4]) else 4
+            i = 1 if len(parts[1]) >= len(parts[4]) else 4
             if len(parts[i]) <= 8:
                 break
             parts[i] = _middle(parts[i], len(parts[i]) - 2)
