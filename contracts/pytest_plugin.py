@@ -79,12 +79,11 @@ class CassetteFile(pytest.File):
         except SourceError as exc:
             name = f"{scenario}/unreadable"
             return [BrokenCassette.from_parent(self, name=name, problem=str(exc))]
-        from contracts.record import read_metadata
+        from contracts.record import expected_violations
 
         expected: dict[int, set[tuple[str, str, str]]] = {}
-        for item in read_metadata(self.path).get("expected_violations") or []:
-            key = (item["where"], item["path"], item["rule"])
-            expected.setdefault(int(item["index"]), set()).add(key)
+        for index, where, path, rule in expected_violations(self.path):
+            expected.setdefault(index, set()).add((where, path, rule))
         out: list[pytest.Item] = []
         for ex in exchanges:
             target = ex.target or ""

@@ -64,6 +64,7 @@ class _BaseEnv:
     scenario: str = ""
     password_factory: Callable[[], str] = _password
     _serial: int = 0
+    _journals: str | None = None
 
     def email(self, address: str) -> str:
         """An address unique to the scenario, the same in recording and replay: scenarios
@@ -82,8 +83,9 @@ class _BaseEnv:
             pool_id=self.pool_id,
             client_id=self.client_id,
         )
-        folder = tempfile.mkdtemp(prefix="cognito-tui-journal-")
-        return EditorSession(settings, credentials=self.credentials, journal_folder=folder)
+        if self._journals is None:  # one folder per environment, removed by close()
+            self._journals = tempfile.mkdtemp(prefix="cognito-tui-journal-")
+        return EditorSession(settings, credentials=self.credentials, journal_folder=self._journals)
 
     def create_user(self, role: str, attributes: dict[str, str]) -> Credentials:
         self._serial += 1
@@ -132,7 +134,9 @@ class _BaseEnv:
         self.created.clear()
 
     def close(self) -> None:
-        return None
+        if self._journals is not None:
+            shutil.rmtree(self._journals, ignore_errors=True)
+            self._journals = None
 
 
 class EmbeddedEnv(_BaseEnv):
@@ -193,6 +197,7 @@ class EmbeddedEnv(_BaseEnv):
         return str(deliveries[-1].code)
 
     def close(self) -> None:
+        super().close()
         self.backend.stop()
 
 
@@ -233,6 +238,7 @@ class AwsEnv(_BaseEnv):
         return Connection(self._admin.settings.with_(region=self.region), validate=validate)
 
     def close(self) -> None:
+        super().close()
         with contextlib.suppress(Exception):
             self._admin.call("DeleteUserPool", UserPoolId=self._pool_created)
 
@@ -410,6 +416,18 @@ def read_metadata(path: Path) -> dict[str, Any]:
     return dict(meta or {})
 
 
+def expected_violations(path: Path) -> set[tuple[int, str, str, str]]:
+    """(index, where, path, rule) of the violations a cassette records as deliberate: the
+    requests its scenario sends broken on purpose to record Cognito's answer."""
+    if path.suffix not in (".yaml", ".yml"):
+        return set()
+    try:
+        items = read_metadata(path).get("expected_violations") or []
+        return {(int(i["index"]), i["where"], i["path"], i["rule"]) for i in items}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return set()  # no usable metadata: every violation counts
+
+
 @contextlib.contextmanager
 def _no_backoff() -> Iterator[None]:
     """Replayed throttling needs no real waiting: botocore's backoff sleeps 0 s."""
@@ -448,9 +466,12 @@ def replay(path: Path) -> int:
     sc = SCENARIOS[name]
     env = ReplayEnv(meta)
     env.scenario = str(name)
-    with playback(path) as (_meta, cassette):
-        sc.run(env, {})
-        if not cassette.all_played:
-            unplayed = len(cassette) - len(cassette.play_counts)
-            raise RecordError(f"{path}: {unplayed} recorded interactions were never requested")
-        return len(cassette)
+    try:
+        with playback(path) as (_meta, cassette):
+            sc.run(env, {})
+            if not cassette.all_played:
+                unplayed = len(cassette) - len(cassette.play_counts)
+                raise RecordError(f"{path}: {unplayed} recorded interactions were never requested")
+            return len(cassette)
+    finally:
+        env.close()

@@ -76,7 +76,6 @@ class CognitoApp(App[None]):
 
     def on_mount(self) -> None:
         from tui.screens.attributes import AttributesScreen
-        from tui.screens.signin import SignInScreen
 
         if self.options.admin:
             self._start_admin()
@@ -89,6 +88,8 @@ class CognitoApp(App[None]):
         if self.options.auto_sign_in:
             self._auto_sign_in(attributes)
             return
+        from tui.screens.signin import SignInScreen
+
         self.push_screen(
             SignInScreen(self.options.username), lambda ok: self._signed_in(ok, attributes)
         )

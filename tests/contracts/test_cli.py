@@ -204,3 +204,16 @@ def test_spec_summary():
     assert done.returncode == 0
     count = int(done.stdout.split(": ")[1].split(" operations")[0])
     assert count >= 153
+
+
+def test_check_accepts_only_the_violations_a_cassette_declares(tmp_path):
+    import yaml
+
+    source = Path(__file__).resolve().parents[2] / "cassettes" / "update-invalid-name.yaml"
+    done = run("check", str(source))
+    assert done.returncode == 0 and "1 sent broken on purpose" in done.stdout
+    data = yaml.safe_load(source.read_text())
+    data["metadata"]["expected_violations"] = []  # the same cassette without the declaration
+    undeclared = tmp_path / "undeclared.yaml"
+    undeclared.write_text(yaml.safe_dump(data))
+    assert run("check", str(undeclared)).returncode == 1

@@ -16,20 +16,18 @@ from tui.core.errors import CognitoError, from_botocore
 from tui.core.schema import READ_ONLY_ATTRIBUTES, VERIFIED_FLAG
 from tui.core.service import CodeDelivery
 from tui.messages import Failed, Loaded, Retrying, Saved
-from tui.screens.modals import (
-    AddAttribute,
-    ClientMetadataEditor,
-    ConfirmQuit,
-    ConfirmSave,
-    EditValue,
-    ErrorDetails,
-    RestoreJournal,
-    ViewValue,
-    show_help,
-)
 from tui.widgets.status import SessionHeader, StatusLine
 
 VALUE_WIDTH = 34
+
+
+def _dialogs() -> Any:
+    """The dialogs module, imported on first use: not on the path to the first frame."""
+    from tui.screens import modals
+
+    return modals
+
+
 FLAGS = set(VERIFIED_FLAG.values())
 WRITE_ACTIONS = {"edit", "add", "delete", "undo", "save", "metadata", "verify"}
 
@@ -106,15 +104,24 @@ class AttributesScreen(Screen[None]):
 
     def render_table(self) -> None:
         table = self.query_one(DataTable)
-        keep = table.cursor_row
-        table.clear()
-        draft = self.draft
-        for name in draft.names():
-            if name in FLAGS and not self.admin:
-                continue  # shown beside the attribute it qualifies; admins edit them too
-            table.add_row(*self._cells(name), key=name)
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+        names = [
+            n
+            for n in self.draft.names()
+            # the *_verified flags show beside the attribute they qualify; admins edit them
+            if n not in FLAGS or self.admin
+        ]
+        if [str(k.value) for k in table.rows] == names:
+            # Same rows: update the cells in place (a reload costs no re-layout).
+            for name in names:
+                for column, cell in zip(("name", "value", "state"), self._cells(name), strict=True):
+                    table.update_cell(name, column, cell)
+        else:
+            keep = table.cursor_row
+            table.clear()
+            for name in names:
+                table.add_row(*self._cells(name), key=name)
+            if table.row_count:
+                table.move_cursor(row=min(keep, table.row_count - 1))
         self._summarise()
 
     def _cells(self, name: str) -> tuple[Text, Text, Text]:
@@ -190,7 +197,7 @@ class AttributesScreen(Screen[None]):
         if first:
             record = self.session.pending_journal()
             if record:
-                self.app.push_screen(RestoreJournal(record), self._journal_choice)
+                self.app.push_screen(_dialogs().RestoreJournal(record), self._journal_choice)
 
     def _journal_choice(self, restore: bool | None) -> None:
         if restore:
@@ -212,7 +219,7 @@ class AttributesScreen(Screen[None]):
             )
             return
         self.query_one(StatusLine).say(f"{error.code}: {error.description}", error=True)
-        self.app.push_screen(ErrorDetails(_title(message.action, error), _detail(error)))
+        self.app.push_screen(_dialogs().ErrorDetails(_title(message.action, error), _detail(error)))
 
     def _resume(self, signed_in: bool | None) -> None:
         action, self.pending_action = self.pending_action, None
@@ -242,7 +249,8 @@ class AttributesScreen(Screen[None]):
             return
         value = self.draft.value(name) or ""
         self.app.push_screen(
-            EditValue(name, value, self.session.pool_schema), lambda v: self._set(name, v)
+            _dialogs().EditValue(name, value, self.session.pool_schema),
+            lambda v: self._set(name, v),
         )
 
     def _set(self, name: str, value: str | None) -> None:
@@ -255,7 +263,7 @@ class AttributesScreen(Screen[None]):
 
     def action_add(self) -> None:
         self.app.push_screen(
-            AddAttribute(self.session.pool_schema, self.draft.names()), self._added
+            _dialogs().AddAttribute(self.session.pool_schema, self.draft.names()), self._added
         )
 
     def _added(self, result: tuple[str, str] | None) -> None:
@@ -289,10 +297,12 @@ class AttributesScreen(Screen[None]):
     def action_view(self) -> None:
         name = self.selected()
         if name is not None:
-            self.app.push_screen(ViewValue(name, self.draft.value(name) or ""))
+            self.app.push_screen(_dialogs().ViewValue(name, self.draft.value(name) or ""))
 
     def action_metadata(self) -> None:
-        self.app.push_screen(ClientMetadataEditor(self.session.client_metadata), self._metadata)
+        self.app.push_screen(
+            _dialogs().ClientMetadataEditor(self.session.client_metadata), self._metadata
+        )
 
     def _metadata(self, pairs: dict[str, str] | None) -> None:
         if pairs is None:
@@ -307,14 +317,14 @@ class AttributesScreen(Screen[None]):
         self.load()
 
     def action_help(self) -> None:
-        show_help(self)
+        _dialogs().show_help(self)
 
     def action_quit(self) -> None:
         count = len(self.draft.changes())
         if not count:
             self.app.exit()
             return
-        self.app.push_screen(ConfirmQuit(count), self._quit_choice)
+        self.app.push_screen(_dialogs().ConfirmQuit(count), self._quit_choice)
 
     def _quit_choice(self, choice: str | None) -> None:
         if choice == "discard":
@@ -340,7 +350,9 @@ class AttributesScreen(Screen[None]):
         if self.admin:
             verifiable = [c.name for c in changes if c.name in VERIFIED_FLAG and c.new]
         self.app.push_screen(
-            ConfirmSave(changes, self.session.client_metadata, self._scope_warning(), verifiable),
+            _dialogs().ConfirmSave(
+                changes, self.session.client_metadata, self._scope_warning(), verifiable
+            ),
             self._confirmed,
         )
 
