@@ -224,6 +224,7 @@ class UsersScreen(Screen[None]):
         self.exhausted = False
         self.loaded = 0
         self.dropped = 0
+        self.window: list[tuple[str, Text, Text, Text, Text]] = []  # the rows on screen
 
     def compose(self) -> ComposeResult:
         yield SessionHeader()
@@ -258,6 +259,7 @@ class UsersScreen(Screen[None]):
     def action_reload(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
+        self.window = []
         self.next_token, self.exhausted, self.loaded, self.dropped = None, False, 0, 0
         self.query_one(StatusLine).say("Loading users…")
         self._page()
@@ -283,25 +285,26 @@ class UsersScreen(Screen[None]):
     def _show(self, users: list[UserRecord], token: str | None) -> None:
         self.loading = False
         table = self.query_one(DataTable)
-        for user in users:
-            table.add_row(
-                Text(user.username),
-                Text(user.status or ""),
-                Text("yes" if user.enabled else "no"),
-                Text(user.attributes.get("email", "")),
-                key=user.username,
-            )
+        rows = [_row(user) for user in users]
         self.loaded += len(users)
         self.next_token, self.exhausted = token, not token
-        # Keep memory bounded: drop the oldest rows beyond MAX_ROWS (r reloads from the top),
-        # keeping the cursor on the user it was on.
-        cursor, removed = table.cursor_row, 0
-        while table.row_count > MAX_ROWS:
-            table.remove_row(next(iter(table.rows)))
-            removed += 1
-        if removed:
-            self.dropped += removed
-            table.move_cursor(row=max(cursor - removed, 0), animate=False)
+        overflow = table.row_count + len(rows) - MAX_ROWS
+        if overflow > 0:
+            # Keep memory bounded: drop the oldest rows beyond MAX_ROWS (r reloads from the
+            # top). Rebuilding the kept rows is far cheaper than removing rows one by one
+            # (each removal re-indexes the table); the cursor stays on its user.
+            kept = self.window[overflow:] + rows
+            cursor = table.cursor_row
+            table.clear()
+            for row in kept:
+                table.add_row(*row[1:], key=row[0])
+            self.window = kept
+            self.dropped += overflow
+            table.move_cursor(row=max(cursor - overflow, 0), animate=False)
+        else:
+            for row in rows:
+                table.add_row(*row[1:], key=row[0])
+            self.window.extend(rows)
         more = "more below" if token else "all loaded"
         dropped = f", {self.dropped} earlier ones dropped (r reloads)" if self.dropped else ""
         search = f" matching {self.filter}" if self.filter else ""
@@ -397,6 +400,17 @@ class UsersScreen(Screen[None]):
         self.app.call_from_thread(
             self.query_one(StatusLine).say, f"Exported {count} users to {path}."
         )
+
+
+def _row(user: UserRecord) -> tuple[str, Text, Text, Text, Text]:
+    """(key, cells...) of one user in the listing."""
+    return (
+        user.username,
+        Text(user.username),
+        Text(user.status or ""),
+        Text("yes" if user.enabled else "no"),
+        Text(user.attributes.get("email", "")),
+    )
 
 
 def export_users(admin: Any, path: Path, filter: str | None, progress: Any) -> int:
