@@ -38,6 +38,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     embedded.add_arguments(embedded_parser)
     embedded_parser.set_defaults(handler=embedded.run)
+
+    from tui import bulk_cli
+
+    bulk_parser = commands.add_parser(
+        "bulk",
+        help="change attributes of many users from a CSV file (IAM credentials)",
+        description="Bulk changes: `bulk apply FILE.csv --pool-id P` validates every row, "
+        "previews (--dry-run) or applies them under a rate limit, and resumes an "
+        "interrupted run from its journal.",
+    )
+    bulk_cli.add_arguments(bulk_parser)
     return parser
 
 

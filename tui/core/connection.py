@@ -21,6 +21,7 @@ SERVICE = "cognito-idp"
 DEFAULT_READ_TIMEOUT = 15
 DEFAULT_CONNECT_TIMEOUT = 5
 MAX_ATTEMPTS = 4
+MAX_POOL_CONNECTIONS = 10  # botocore's own default
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class ConnectionSettings:
     read_timeout: float = DEFAULT_READ_TIMEOUT
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     max_attempts: int = MAX_ATTEMPTS
+    # HTTP connections kept open: as many as threads sharing the client (bulk workers).
+    max_pool_connections: int = MAX_POOL_CONNECTIONS
 
     @property
     def pool_region(self) -> str | None:
@@ -85,9 +88,13 @@ class Connection:
         )
         self.region: str = region or "us-east-1"
         config = Config(
-            retries={"mode": "standard", "max_attempts": settings.max_attempts},
+            # `total_max_attempts`, not `max_attempts`: in a client Config botocore reads
+            # the latter as retries *after* the first attempt (one attempt more than the
+            # bound this class and the status line report).
+            retries={"mode": "standard", "total_max_attempts": settings.max_attempts},
             read_timeout=settings.read_timeout,
             connect_timeout=settings.connect_timeout,
+            max_pool_connections=settings.max_pool_connections,
             user_agent_appid="cognito-tui",
         )
         self.client: Any = self.session.create_client(
