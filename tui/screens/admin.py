@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from tui.core.errors import CognitoError, from_botocore
 from tui.core.service import UserRecord
 from tui.screens.modals import Dialog, ErrorDetails, show_help
+from tui.widgets.printable import printable
 from tui.widgets.status import SessionHeader, StatusLine
 
 PAGE = 60  # ListUsers' maximum page size
@@ -191,7 +192,7 @@ class SwitchIdentity(Dialog):
 
     def _refused(self, error: CognitoError) -> None:
         self.query_one("#problem", Static).update(
-            f"Not switched, the previous identity stays active. {error.human()}"
+            Text(f"Not switched, the previous identity stays active. {error.human()}")
         )
 
 
@@ -202,6 +203,7 @@ class UsersScreen(Screen[None]):
         Binding("enter", "open", "Edit user", id="users.open", priority=True),
         Binding("slash", "search", "Search", id="users.search"),
         Binding("x", "export", "Export", id="users.export"),
+        Binding("b", "bulk", "Bulk CSV", id="users.bulk"),
         Binding("r", "reload", "Reload", id="users.reload"),
         Binding("escape", "back", "Pools", id="users.back"),
         Binding("question_mark", "help", "Keys", id="users.help"),
@@ -369,6 +371,13 @@ class UsersScreen(Screen[None]):
         self.app.session.open_user(self.pool_id, username)  # type: ignore[attr-defined]
         self.app.push_screen(AttributesScreen(admin=True))
 
+    # -- bulk ------------------------------------------------------------------------------
+
+    def action_bulk(self) -> None:
+        from tui.screens.bulk import BulkScreen
+
+        self.app.push_screen(BulkScreen(self.pool_id))
+
     # -- export ----------------------------------------------------------------------------
 
     def action_export(self) -> None:
@@ -406,10 +415,10 @@ def _row(user: UserRecord) -> tuple[str, Text, Text, Text, Text]:
     """(key, cells...) of one user in the listing."""
     return (
         user.username,
-        Text(user.username),
+        Text(printable(user.username)),
         Text(user.status or ""),
         Text("yes" if user.enabled else "no"),
-        Text(user.attributes.get("email", "")),
+        Text(printable(user.attributes.get("email", ""))),
     )
 
 
@@ -460,7 +469,7 @@ class ExportDialog(Dialog):
     def compose(self) -> ComposeResult:
         scope = f"users matching {self.filter}" if self.filter else "every user of the pool"
         with Vertical(classes="dialog"):
-            yield Label(f"Export {scope}, all pages", classes="title")
+            yield Label(Text(f"Export {scope}, all pages"), classes="title")
             yield Input(self.default, id="path")
             yield Static(
                 ".csv writes CSV, .jsonl JSON Lines; written as pages arrive", classes="hint"
