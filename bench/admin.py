@@ -1,6 +1,8 @@
-"""Admin-mode benchmarks: bulk apply throughput against a throttled backend.
+"""Admin-mode benchmarks: bulk apply throughput against a throttled backend, and browsing
+a 20,000-user pool (bench/browse.py).
 
     .venv/bin/python bench/admin.py [--limit 20] [--rows 300] [--factors 1.0,1.1,1.5]
+                                    [--browse-users 20000] [--skip-bulk | --skip-browse]
 
 Bulk: the embedded backend limits the UserUpdate category to R requests per second (its
 token bucket holds one second's worth, as Cognito's does); `BulkRunner` applies one
@@ -13,7 +15,10 @@ over the whole run (start-up, initial burst and retry tail included) and sustain
 and throttled answers; and the proof of no lost update: every user's final value is read
 back and every AdminUpdateUserAttributes the backend carried out is counted per user
 (exactly one each). Prints the ratios and writes bench/results/admin.json as
-{"bulk": {...}}, keeping any other section already in the file (browsing figures).
+{"bulk": {...}, "browse": {...}}.
+
+Browse: see bench/browse.py (first page against one raw ListUsers call, the editor's memory
+at each multiple of its row bound, keypress latency while scrolling, event-loop gaps).
 
 Timings on a shared machine are noisy; the ratio to R is the figure to trust, since the
 backend's limit is the ceiling.
@@ -218,21 +223,35 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=300, help="rows (one per user) per run")
     parser.add_argument("--factors", default="1.0,1.1,1.5", help="client --rate as multiples of R")
     parser.add_argument("--workers", type=int, default=8, help="bulk workers")
+    parser.add_argument(
+        "--browse-users", type=int, default=20_000, help="pool size for the browsing figures"
+    )
+    parser.add_argument("--skip-browse", action="store_true", help="only the bulk figures")
+    parser.add_argument("--skip-bulk", action="store_true", help="only the browsing figures")
     args = parser.parse_args()
-    factors = tuple(float(f) for f in args.factors.split(","))
-    bulk = bulk_benchmark(args.limit, args.rows, factors, args.workers)
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / "admin.json"
     try:
         out = json.loads(path.read_text())
     except (OSError, ValueError):
         out = {}
-    out["bulk"] = {
-        **bulk,
+    context = {
         "cpu_count": os.cpu_count(),
         "loadavg": os.getloadavg(),
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
+    if not args.skip_bulk:
+        factors = tuple(float(f) for f in args.factors.split(","))
+        out["bulk"] = {
+            **bulk_benchmark(args.limit, args.rows, factors, args.workers),
+            **context,
+        }
+    if not args.skip_browse:
+        from browse import browse_benchmark, report
+
+        browse = browse_benchmark(args.browse_users)
+        report(browse)
+        out["browse"] = {**browse, **context}
     path.write_text(json.dumps(out, indent=2) + "\n")
     print(f"wrote {path}")
     return 0
