@@ -9,7 +9,20 @@ from __future__ import annotations
 
 import argparse
 import sys
-from importlib.metadata import version
+from typing import Any
+
+
+class _Version(argparse.Action):
+    """--version, looked up only when asked: importlib.metadata costs ~30 ms at start-up."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from importlib.metadata import version
+
+        sys.stdout.write(f"cognito-tui {version('cognito-tui')}\n")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=version("cognito-tui"))
+    parser.add_argument("--version", action=_Version)
     add_editor_arguments(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
