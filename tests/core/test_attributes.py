@@ -180,3 +180,57 @@ def test_draft_problems_block_the_save():
     draft.delete("sub")
     problems = draft.problems()
     assert set(problems) == {"email", "sub"}
+
+
+# -- rules found by fuzzing (tests/robustness) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("phone_number", "+1\uff15\uff15\uff15\uff15"),  # fullwidth digits: \d takes them
+        ("phone_number", "+\u0661\u0662\u0663\u0664\u0665"),  # Arabic-Indic digits
+        ("phone_number", "+123"),  # Cognito refuses fewer than 4 digits
+        ("updated_at", "\u00b9\u00b2\u00b3"),  # superscripts: str.isdigit() takes them
+        ("birthdate", "\uff11\uff18\uff11\uff15-12-10"),
+        ("address", "[" * 5000),  # nested deeper than json's recursion limit
+        ("email", ""),  # an empty address is refused: removing it is a deletion
+        ("phone_number", ""),
+    ],
+    ids=lambda v: v if len(v) < 20 else f"{v[:8]}...({len(v)})",
+)
+def test_only_what_cognito_parses_is_accepted(name, value):
+    (problem,) = format_problems(name, value)
+    assert problem.startswith(name)
+
+
+def test_number_attributes_take_ascii_digits_only():
+    schema = PoolSchema(attributes={"custom:n": AttributeSchema("custom:n", "Number")})
+    assert value_problems("custom:n", "-12", schema) == []
+    for odd in ("1_000", " 12", "\u0661\u0662", "+5", "1e3"):
+        (problem,) = value_problems("custom:n", odd, schema)
+        assert "whole number" in problem, odd
+
+
+def test_only_an_admin_sets_the_verified_flags():
+    (problem,) = name_problems("email_verified", admin=False)
+    assert "only an administrator" in problem
+    assert name_problems("email_verified", admin=True) == []
+    mine = Draft(SERVER)
+    mine.set("email_verified", "false")
+    assert "email_verified" in mine.problems()
+    admins = Draft(SERVER, admin=True)
+    admins.set("email_verified", "false")
+    assert admins.problems() == {}
+
+
+def test_a_restored_journal_drops_what_the_server_already_holds():
+    draft = Draft(SERVER)
+    draft.set("nickname", "countess")
+    draft.delete("email_verified")
+    journal = draft.to_journal()
+    # the save reached Cognito before the editor died: the server now holds both edits
+    after = {k: v for k, v in SERVER.items() if k != "email_verified"} | {"nickname": "countess"}
+    again = Draft(after)
+    again.restore(journal)
+    assert again.changes() == []

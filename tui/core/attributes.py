@@ -30,11 +30,16 @@ from tui.core.schema import (
 ChangeKind = Literal["add", "change", "delete"]
 # Formats of standard attributes (OpenID Connect claims, as Cognito documents them).
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
-_E164 = re.compile(r"\+[1-9][0-9]{1,14}\Z")
-_BIRTHDATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z")
+# ASCII digits only, as Cognito parses them: `\d`, `int()` and `str.isdigit()` also take
+# Arabic-Indic, fullwidth or superscript digits, whitespace and underscores.
+_E164 = re.compile(r"\+[1-9][0-9]{3,14}\Z")  # 4 to 15 digits: Cognito refuses fewer
+_BIRTHDATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
+_INTEGER = re.compile(r"-?[0-9]+\Z")
+_DIGITS = re.compile(r"[0-9]+\Z")
 _ADDRESS_KEYS = {"formatted", "street_address", "locality", "region", "postal_code", "country"}
 _URL = re.compile(r"https?://\S+\Z")
 _LOCALE = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*\Z")
+_FLAG_OF = {flag: name for name, flag in VERIFIED_FLAG.items()}
 
 
 @dataclass(frozen=True)
@@ -82,12 +87,20 @@ def model_problems(name: str, value: str | None) -> list[str]:
     return out
 
 
-def name_problems(name: str, schema: PoolSchema | None = None) -> list[str]:
+def name_problems(name: str, schema: PoolSchema | None = None, *, admin: bool = True) -> list[str]:
+    """Why `name` cannot be written. `admin=False` for the signed-in user's own calls
+    (UpdateUserAttributes), which may not set the verified flags: Cognito sets those when a
+    code is verified, and only the admin calls may set them directly."""
     problems = [p for p in model_problems(name, None) if p.startswith("name")]
     if problems:
         return problems
     if name in READ_ONLY_ATTRIBUTES:
         return [f"{name} is set by Cognito and cannot be changed"]
+    if not admin and name in _FLAG_OF:
+        return [
+            f"{name} is set by Cognito when the {_FLAG_OF[name]} is verified with a code "
+            "(c); only an administrator can set it"
+        ]
     if schema is not None and schema.attributes and not schema.known(name):
         hint = ""
         if not name.startswith(CUSTOM_PREFIX) and schema.known(CUSTOM_PREFIX + name):
@@ -100,12 +113,15 @@ def name_problems(name: str, schema: PoolSchema | None = None) -> list[str]:
 
 def format_problems(name: str, value: str) -> list[str]:
     """Formats Cognito expects for standard attributes."""
+    if value == "" and name in VERIFIED_FLAG:
+        # Cognito refuses an empty address or number; removing one is a deletion.
+        return [f"{name}: cannot be empty; to remove it, delete the attribute (d)"]
     if value == "":
         return []
     if name == "email" and not _EMAIL.match(value):
         return ["email: expected an address like name@example.com"]
     if name == "phone_number" and not _E164.match(value):
-        return ["phone_number: expected E.164, a + and up to 15 digits, like +15555550123"]
+        return ["phone_number: expected E.164, a + and 4 to 15 digits, like +15555550123"]
     if name in ("email_verified", "phone_number_verified") and value not in ("true", "false"):
         return [f"{name}: expected true or false"]
     if name == "birthdate":
@@ -117,12 +133,12 @@ def format_problems(name: str, value: str) -> list[str]:
             date(year or 2000, month, day)
         except ValueError:
             return ["birthdate: not a real date"]
-    if name == "updated_at" and not value.isdigit():
+    if name == "updated_at" and not _DIGITS.match(value):
         return ["updated_at: expected seconds since 1970-01-01 (a whole number)"]
     if name == "address":
         try:
             data = json.loads(value)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # RecursionError: `[[[[…` nested deep
             return [
                 "address: expected a JSON object, e.g. "
                 '{"street_address": "...", "locality": "...", "country": "..."}'
@@ -153,9 +169,11 @@ def schema_problems(name: str, value: str, schema: PoolSchema | None) -> list[st
         out.append(f"{name} is immutable in this pool: it can only be set when the user is created")
     if attr.data_type == "Number":
         try:
-            number = int(value)
-        except ValueError:
-            return [*out, f"{name}: expected a whole number"]
+            number = int(value) if _INTEGER.match(value) else None
+        except ValueError:  # more digits than int() converts
+            number = None
+        if number is None:
+            return [*out, f"{name}: expected a whole number (digits 0-9, a leading - at most)"]
         if attr.min_value is not None and number < attr.min_value:
             out.append(f"{name}: at least {attr.min_value}")
         if attr.max_value is not None and number > attr.max_value:
@@ -193,9 +211,14 @@ def delete_problems(name: str, schema: PoolSchema | None = None) -> list[str]:
 
 
 class Draft:
-    """Pending edits over the values last read from the server."""
+    """Pending edits over the values last read from the server.
 
-    def __init__(self, server: dict[str, str] | None = None) -> None:
+    `admin`: the edits are sent with the admin calls (AdminUpdateUserAttributes), which
+    may set what a user's own UpdateUserAttributes may not (the verified flags).
+    """
+
+    def __init__(self, server: dict[str, str] | None = None, *, admin: bool = False) -> None:
+        self.admin = admin
         self.server: dict[str, str] = dict(server or {})
         self.sets: dict[str, str] = {}
         self.deletes: set[str] = set()
@@ -259,7 +282,8 @@ class Draft:
         """Per attribute, why the pending change may not be sent."""
         out: dict[str, list[str]] = {}
         for name, value in self.sets.items():
-            found = name_problems(name, schema) + value_problems(name, value, schema)
+            found = name_problems(name, schema, admin=self.admin)
+            found += value_problems(name, value, schema)
             if found:
                 out[name] = found
         for name in self.deletes:
@@ -317,10 +341,13 @@ class Draft:
         return {"sets": dict(self.sets), "deletes": sorted(self.deletes)}
 
     def restore(self, journal: dict[str, Any]) -> None:
+        """Journaled edits over the values just read from the server: an edit the server
+        already holds (its save reached Cognito before the editor died) is not pending
+        again, so it is not sent twice; that holds for deletions as for values."""
         for name, value in (journal.get("sets") or {}).items():
             self.set(str(name), str(value))
         for name in journal.get("deletes") or []:
-            self.deletes.add(str(name))
+            self.delete(str(name))
 
 
 def verification_flag(name: str) -> str | None:

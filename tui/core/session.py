@@ -191,7 +191,7 @@ class EditorSession:
             self.pool_schema = None
         self.admin_username = username
         self.username = username
-        self.draft = Draft()
+        self.draft = Draft(admin=True)
         self.journal = None
         self.user = None
         self.mark_verified = set()
