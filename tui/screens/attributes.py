@@ -11,11 +11,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from tui.core.attributes import Draft, delete_problems
+from tui.core.attributes import Draft, SaveResult, delete_problems
 from tui.core.errors import CognitoError, from_botocore
 from tui.core.schema import READ_ONLY_ATTRIBUTES, VERIFIED_FLAG
 from tui.core.service import CodeDelivery
 from tui.messages import Failed, Loaded, Retrying, Saved
+from tui.widgets.printable import printable
 from tui.widgets.status import SessionHeader, StatusLine
 
 VALUE_WIDTH = 34
@@ -61,6 +62,7 @@ class AttributesScreen(Screen[None]):
         self.loaded = False
         self.note = ""  # the outcome of the last action, kept across a reload
         self.sent: dict[str, str] = {}  # values of the save in flight
+        self.saving = False  # a save worker is running (set here, cleared by the worker)
         self.awaiting: dict[str, str] = {}  # attribute -> value sent, until verified
 
     @property
@@ -129,8 +131,8 @@ class AttributesScreen(Screen[None]):
         state = draft.state(name)
         value = draft.value(name)
         shown = draft.server.get(name, "") if state == "delete" else (value or "")
-        value_text = Text(_clip(shown), style="strike" if state == "delete" else "")
-        label = Text(name, style="bold" if state else "")
+        value_text = Text(printable(_clip(shown)), style="strike" if state == "delete" else "")
+        label = Text(printable(name), style="bold" if state else "")
         status = Text()
         if state == "delete":
             status.append("delete", style="bold")
@@ -263,7 +265,8 @@ class AttributesScreen(Screen[None]):
 
     def action_add(self) -> None:
         self.app.push_screen(
-            _dialogs().AddAttribute(self.session.pool_schema, self.draft.names()), self._added
+            _dialogs().AddAttribute(self.session.pool_schema, self.draft.names(), self.admin),
+            self._added,
         )
 
     def _added(self, result: tuple[str, str] | None) -> None:
@@ -337,6 +340,11 @@ class AttributesScreen(Screen[None]):
     # -- saving ----------------------------------------------------------------------------
 
     def action_save(self) -> None:
+        if self.saving:
+            # One save at a time: a second one would send the same edits again while the
+            # first may still reach Cognito, and both would rewrite one draft.
+            self.query_one(StatusLine).say("A save is already in progress…")
+            return
         changes = self.draft.changes()
         if not changes:
             self.query_one(StatusLine).say("Nothing to save.")
@@ -377,13 +385,22 @@ class AttributesScreen(Screen[None]):
         self.app.pop_screen()
 
     def _save(self) -> None:
+        if self.saving:
+            self.query_one(StatusLine).say("A save is already in progress…")
+            return
+        self.saving = True
         self.query_one(StatusLine).say("Saving…")
         self.sent = dict(self.draft.sets)
         self.save_worker()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="io")
     def save_worker(self) -> None:
-        result = self.session.save()
+        try:
+            result = self.session.save()
+        except Exception as exc:  # a result in every case: never a save that never ends
+            result = SaveResult(error=from_botocore(exc, "save"))
+        finally:
+            self.saving = False
         self.post_message(Saved(result))
 
     def on_saved(self, message: Saved) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from rich.highlighter import Highlighter
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -17,7 +18,8 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Static, TextArea
 
 from tui.core.attributes import Change, name_problems, value_problems
-from tui.core.schema import CUSTOM_PREFIX, STANDARD_ATTRIBUTES, PoolSchema
+from tui.core.schema import CUSTOM_PREFIX, STANDARD_ATTRIBUTES, VERIFIED_FLAG, PoolSchema
+from tui.widgets.printable import printable
 
 HINTS = {
     "email": "an address like name@example.com; changing it sends a verification code",
@@ -74,6 +76,19 @@ Dialog .dialog .keys {
 """
 
 
+class ShowControls(Highlighter):
+    """Input fields show control characters (a stored value's, a paste's) as pictures; the
+    value itself is kept as it is."""
+
+    def highlight(self, text: Text) -> None:
+        shown = printable(text.plain)
+        if shown != text.plain:
+            text.plain = shown  # one character for one: the styles' spans still fit
+
+
+SHOW_CONTROLS = ShowControls()
+
+
 class FuncValidator(Validator):
     """Wraps a function returning problems (strings) as a Textual validator."""
 
@@ -105,10 +120,11 @@ class EditValue(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Edit {self.attr_name}", classes="title")
+            yield Label(Text(printable(f"Edit {self.attr_name}")), classes="title")
             yield Input(
                 self.value,
                 id="value",
+                highlighter=SHOW_CONTROLS,
                 validators=[FuncValidator(self._problems)],
                 validate_on=["changed", "submitted"],
             )
@@ -124,7 +140,8 @@ class EditValue(Dialog):
         self._show(self.query_one(Input).value)
 
     def _show(self, value: str) -> None:
-        self.query_one("#problem", Static).update("\n".join(self._problems(value)))
+        shown = printable("\n".join(self._problems(value)), keep_newlines=True)
+        self.query_one("#problem", Static).update(Text(shown))
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
@@ -145,13 +162,15 @@ class AddAttribute(Dialog):
         Binding("ctrl+t", "custom", "Use custom: prefix", id="add.custom"),
     ]
 
-    def __init__(self, schema: PoolSchema | None, existing: list[str]) -> None:
+    def __init__(self, schema: PoolSchema | None, existing: list[str], admin: bool = False) -> None:
+        """`admin`: the attribute is written with the admin calls, which may also set the
+        verified flags; a user's own save may not, so they are refused (and not offered)."""
         super().__init__()
         self.schema = schema
+        self.admin = admin
         names = list(STANDARD_ATTRIBUTES) + (schema.custom_names if schema else [])
-        self.suggestions = [
-            n for n in names if n not in existing and n not in ("sub", "identities")
-        ]
+        hidden = {"sub", "identities"} | (set() if admin else set(VERIFIED_FLAG.values()))
+        self.suggestions = [n for n in names if n not in existing and n not in hidden]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -159,9 +178,10 @@ class AddAttribute(Dialog):
             yield Input(
                 placeholder="name, e.g. nickname or custom:department",
                 id="name",
+                highlighter=SHOW_CONTROLS,
                 suggester=SuggestFromList(self.suggestions, case_sensitive=False),
             )
-            yield Input(placeholder="value", id="value")
+            yield Input(placeholder="value", id="value", highlighter=SHOW_CONTROLS)
             yield Static("", id="hint", classes="hint")
             yield Static("", id="problem", classes="problem")
             yield Static(
@@ -177,11 +197,14 @@ class AddAttribute(Dialog):
         hint = HINTS.get(name, "")
         if name and not name.startswith(CUSTOM_PREFIX) and name not in STANDARD_ATTRIBUTES:
             hint = f"{name} is not a standard attribute: ctrl+t makes it {CUSTOM_PREFIX}{name}"
-        self.query_one("#hint", Static).update(hint)
-        problems = name_problems(name, self.schema) if name else ["a name is needed"]
+        self.query_one("#hint", Static).update(Text(printable(hint)))
+        problems = (
+            name_problems(name, self.schema, admin=self.admin) if name else ["a name is needed"]
+        )
         if not problems:
             problems = value_problems(name, value, self.schema)
-        self.query_one("#problem", Static).update("\n".join(problems) if name else "")
+        shown = printable("\n".join(problems), keep_newlines=True) if name else ""
+        self.query_one("#problem", Static).update(Text(shown))
         return problems
 
     @on(Input.Changed)
@@ -290,9 +313,10 @@ class ViewValue(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"{self.attr_name} ({len(self.value)} characters)", classes="title")
+            title = f"{self.attr_name} ({len(self.value)} characters)"
+            yield Label(Text(printable(title)), classes="title")
             with VerticalScroll():
-                yield Static(Text(self.value))
+                yield Static(Text(printable(self.value, keep_newlines=True)))
             yield Static("Esc close", classes="keys")
 
 
@@ -336,7 +360,7 @@ class ClientMetadataEditor(Dialog):
 
     @on(TextArea.Changed)
     def _changed(self) -> None:
-        self.query_one("#problem", Static).update("\n".join(self.parse()[1]))
+        self.query_one("#problem", Static).update(Text("\n".join(self.parse()[1])))
 
     def action_apply(self) -> None:
         pairs, problems = self.parse()
@@ -365,10 +389,10 @@ class RestoreJournal(Dialog):
         lines += [f"- delete {k}" for k in draft.get("deletes") or []]
         with Vertical(classes="dialog"):
             yield Label(
-                f"Unsaved edits from {when:%Y-%m-%d %H:%M} for {self.record.get('username')}",
+                Text(f"Unsaved edits from {when:%Y-%m-%d %H:%M} for {self.record.get('username')}"),
                 classes="title",
             )
-            yield Static("\n".join(lines))
+            yield Static(Text("\n".join(lines)))
             yield Static("r/Enter restore them   d discard them", classes="keys")
 
     def action_restore(self) -> None:
@@ -415,9 +439,9 @@ class ErrorDetails(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="title")
+            yield Label(Text(printable(self.title_text)), classes="title")
             with VerticalScroll():
-                yield Static(Text(self.text))
+                yield Static(Text(printable(self.text, keep_newlines=True)))
             yield Static("Esc close", classes="keys")
 
 
@@ -457,7 +481,8 @@ class Outbox(Dialog):
         text = Text()
         for d in reversed(self.deliveries[-12:]):
             text.append(f"{d.code}", style="bold")
-            text.append(f"  {d.username}  {d.attribute} by {d.medium} to {d.destination}")
+            where = f"  {d.username}  {d.attribute} by {d.medium} to {d.destination}"
+            text.append(printable(where))
             text.append(f"  ({d.purpose})\n", style="dim")
         if not self.deliveries:
             text.append("Nothing delivered yet: change the email to get a code.")

@@ -3,6 +3,7 @@ only by the widgets and the session in memory."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -142,10 +143,10 @@ class ChallengeScreen(Screen[bool]):
                     *[Option(MFA_LABELS.get(m, m), id=m) for m in c.mfa_options], id="choice"
                 )
             elif c.supported:
-                yield Label(self._code_title(), classes="title")
+                yield Label(Text(self._code_title()), classes="title")
                 yield Input(placeholder="code", password=True, id="answer", max_length=8)
             else:
-                yield Label(f"{c.name} cannot be answered here", classes="title")
+                yield Label(Text(f"{c.name} cannot be answered here"), classes="title")
                 yield Static("Sign in once with the hosted UI or the AWS CLI, then retry.")
         yield StatusLine()
         yield Footer()

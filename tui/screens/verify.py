@@ -12,6 +12,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from tui.core.errors import CognitoError, from_botocore
 from tui.core.service import CodeDelivery
+from tui.widgets.printable import printable
 from tui.widgets.status import SessionHeader, StatusLine
 
 MEDIUM = {"EMAIL": "email", "SMS": "text message"}
@@ -69,7 +70,8 @@ class VerificationScreen(Screen[list[str]]):
             done = "  verified" if d.attribute in self.verified else ""
             medium = MEDIUM.get(d.medium, d.medium.lower() or "message")
             text.append(mark, style="bold")
-            text.append(f"{d.attribute}: code sent by {medium} to {d.destination or '?'}{done}")
+            where = printable(d.destination or "?")
+            text.append(f"{d.attribute}: code sent by {medium} to {where}{done}")
             if i < len(self.deliveries) - 1:
                 text.append("\n")
         return text

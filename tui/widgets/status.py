@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.core.session import SessionInfo
+from tui.widgets.printable import printable
 
 
 def expiry_text(expires_at: float | None, now: float | None = None) -> str:
@@ -96,4 +97,4 @@ class StatusLine(Static):
 
     def say(self, message: str, error: bool = False) -> None:
         self.set_class(error, "-error")
-        self.update(Text(message))
+        self.update(Text(printable(message, keep_newlines=True)))
