@@ -7,7 +7,10 @@ botocore.
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +41,35 @@ class Options:
     describe_pool: bool = False
     # Admin mode: IAM credentials (checked with STS first), pools, users, admin calls.
     admin: bool = False
+
+
+class DaemonThreads(ThreadPoolExecutor):
+    """The event loop's default executor, which runs Textual's thread workers: one daemon
+    thread per call, and nothing to wait for at shutdown.
+
+    asyncio's default executor is joined when the loop closes (and again at interpreter
+    exit), so a worker stuck in botocore's read (up to read_timeout x max_attempts, a
+    minute with the defaults) would keep the process alive after the user quit or the SSH
+    connection dropped. Every edit is already in the journal; nothing a worker still does
+    is worth waiting for.
+    """
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+
+        def run() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(fn(*args, **kwargs))
+            except BaseException as exc:
+                future.set_exception(exc)
+
+        threading.Thread(target=run, name="cognito-tui-worker", daemon=True).start()
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        return None
 
 
 class CognitoApp(App[None]):
@@ -76,6 +108,9 @@ class CognitoApp(App[None]):
 
     def on_mount(self) -> None:
         from tui.screens.attributes import AttributesScreen
+
+        # before the first worker starts: see DaemonThreads
+        asyncio.get_running_loop().set_default_executor(DaemonThreads())
 
         if self.options.admin:
             self._start_admin()

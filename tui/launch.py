@@ -129,6 +129,30 @@ def _demo(options: Any) -> Any:
     return backend
 
 
+def leave_on_signals(app: Any) -> None:
+    """SIGHUP (a dropped SSH connection) and SIGTERM (`kill`, a shutdown) leave the editor as
+    quitting does: the terminal is given back, and the journal already holds every pending
+    edit (it is written at each change).
+
+    The exit is handed to the event loop with `call_soon_threadsafe`, which wakes it: a
+    plain call from a signal handler only queues the exit, which an idle loop (a save
+    stuck on the network, nothing else to do) does not act on; editors were found still
+    running long after their terminal had closed.
+    """
+
+    def leave(signum: int, frame: Any) -> None:
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # before the app runs, or after: nothing to hand over
+            raise SystemExit(128 + signum) from None
+        loop.call_soon_threadsafe(app.exit)
+
+    for sig in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(sig, leave)
+
+
 def run_editor(args: argparse.Namespace) -> int:
     from tui.app import make_app
     from tui.core.config import ConfigError
@@ -149,9 +173,7 @@ def run_editor(args: argparse.Namespace) -> int:
             )
             return 2
     app = make_app(options)
-    # A dropped SSH connection sends SIGHUP: leave cleanly; the journal already holds every
-    # pending edit, written at each change.
-    signal.signal(signal.SIGHUP, lambda *_: app.exit())
+    leave_on_signals(app)
     try:
         app.run()
     finally:
