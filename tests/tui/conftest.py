@@ -3,6 +3,7 @@ a way to wait until the app's workers and messages have settled."""
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import Iterator
 from typing import Any
@@ -37,10 +38,12 @@ def admin(backend: Any) -> Connection:
     return Connection(settings_for(backend), credentials=LOCAL)
 
 
-def new_user(backend: Any, **attributes: str) -> tuple[str, str]:
+def new_user(
+    backend: Any, password: str | None = None, prefix: str = "ui", **attributes: str
+) -> tuple[str, str]:
     """A confirmed user of its own for one test (tests share the backend)."""
-    username = f"ui-{secrets.token_hex(4)}"
-    password = "Ui-" + secrets.token_urlsafe(10) + "7a!"
+    username = f"{prefix}-{secrets.token_hex(4)}"
+    password = password or "Ui-" + secrets.token_urlsafe(10) + "7a!"
     values = {"email": f"{username}@example.com", "email_verified": "true", **attributes}
     conn = admin(backend)
     conn.call(
@@ -77,11 +80,16 @@ def editor(backend: Any, tmp_path: Any, **options: Any) -> CognitoApp:
     )
 
 
-async def settle(pilot: Any, rounds: int = 50) -> None:
-    """Until no worker runs and the messages they posted have been handled."""
+async def settle(pilot: Any, rounds: int = 200) -> None:
+    """Until no worker runs and the messages they posted have been handled. A cancelled
+    worker is normal: the reload after a save cancels the save's Worker (exclusive group)
+    while its finished thread winds up."""
+    from textual.worker import WorkerCancelled
+
     app = pilot.app
     for _ in range(rounds):
-        await app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
         await pilot.pause()
         if not any(w.is_running for w in app.workers):
             await pilot.pause()
