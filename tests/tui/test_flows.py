@@ -176,6 +176,35 @@ async def test_email_change_is_verified_with_the_delivered_code(backend, tmp_pat
         assert got["email"] == new_email and got["email_verified"] == "true"
 
 
+async def test_a_new_email_left_for_later_stays_marked_until_verified(backend, tmp_path):
+    """Esc on the verification screen: the table still shows the old (active) address, so
+    its row and the status line say a new one waits for its code, until it is verified."""
+    username, password = new_user(backend)
+    app = editor(backend, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_editor(pilot, username, password)
+        await edit(pilot, "email", f"{username}.new@example.com")
+        await save(pilot)
+        assert isinstance(app.screen, VerificationScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, AttributesScreen)
+        table = app.screen.query_one(DataTable)
+        assert str(table.get_cell("email", "value")) == f"{username}@example.com"
+        assert str(table.get_cell("email", "state")) == "awaits code"
+        assert "new email awaits its code (c)" in status(app)
+        await select(pilot, "email")
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, VerificationScreen)
+        await type_text(pilot, backend.latest_code(username, "email"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AttributesScreen)
+        assert str(table.get_cell("email", "state")) == "verified"
+        assert "awaits" not in status(app)
+
+
 async def test_rejected_save_keeps_the_edit_and_explains(backend, tmp_path):
     username, password = new_user(backend)
     app = editor(backend, tmp_path)

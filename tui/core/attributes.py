@@ -98,8 +98,8 @@ def name_problems(name: str, schema: PoolSchema | None = None, *, admin: bool = 
         return [f"{name} is set by Cognito and cannot be changed"]
     if not admin and name in _FLAG_OF:
         return [
-            f"{name} is set by Cognito when the {_FLAG_OF[name]} is verified with a code "
-            "(c); only an administrator can set it"
+            f"{name} is set by Cognito when the {_FLAG_OF[name]} is verified with a code; "
+            "only an administrator can set it"
         ]
     if schema is not None and schema.attributes and not schema.known(name):
         hint = ""
@@ -115,7 +115,7 @@ def format_problems(name: str, value: str) -> list[str]:
     """Formats Cognito expects for standard attributes."""
     if value == "" and name in VERIFIED_FLAG:
         # Cognito refuses an empty address or number; removing one is a deletion.
-        return [f"{name}: cannot be empty; to remove it, delete the attribute (d)"]
+        return [f"{name}: cannot be empty; to remove it, delete the attribute"]
     if value == "":
         return []
     if name == "email" and not _EMAIL.match(value):

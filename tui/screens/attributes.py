@@ -64,6 +64,9 @@ class AttributesScreen(Screen[None]):
         self.sent: dict[str, str] = {}  # values of the save in flight
         self.saving = False  # a save worker is running (set here, cleared by the worker)
         self.awaiting: dict[str, str] = {}  # attribute -> value sent, until verified
+        # attribute -> new value Cognito holds back until its code is entered (pools that
+        # keep the old value active): shown on its row, so "later" is not forgotten
+        self.held_back: dict[str, str] = {}
 
     @property
     def session(self) -> Any:
@@ -143,7 +146,9 @@ class AttributesScreen(Screen[None]):
         elif name in READ_ONLY_ATTRIBUTES:
             status.append("read-only", style="dim")
         flag = VERIFIED_FLAG.get(name)
-        if flag and state is None:
+        if flag and state is None and name in self.held_back:
+            status.append("awaits code", style="bold")
+        elif flag and state is None:
             verified = draft.value(flag)
             status.append("verified" if verified == "true" else "unverified")
         if len(shown) > VALUE_WIDTH and not status:
@@ -153,6 +158,9 @@ class AttributesScreen(Screen[None]):
     def _summarise(self) -> None:
         count = len(self.draft.changes())
         prefix = f"{self.note} " if self.note else ""
+        if self.held_back:
+            names = " and ".join(f"new {n}" for n in sorted(self.held_back))
+            prefix += f"The {names} awaits its code (c). "
         if count:
             self.query_one(StatusLine).say(
                 f"{prefix}{count} pending change(s): ctrl+s save, u undo the selected one"
@@ -190,10 +198,20 @@ class AttributesScreen(Screen[None]):
             from tui.screens.verify import VerificationScreen
 
             stays = any(message.user.attributes.get(a) != v for a, v in self.awaiting.items())
+            self.held_back |= {
+                a: v for a, v in self.awaiting.items() if message.user.attributes.get(a) != v
+            }
             self.awaiting = {}
             for screen in self.app.screen_stack:
                 if isinstance(screen, VerificationScreen):
                     screen.set_old_value_stays(stays)
+        # a held-back value is active once Cognito holds it (verified), or gone when the
+        # attribute was changed again or removed meanwhile
+        self.held_back = {
+            a: v
+            for a, v in self.held_back.items()
+            if a in message.user.attributes and message.user.attributes[a] != v
+        }
         self.refresh_header()
         self.render_table()
         if first:
