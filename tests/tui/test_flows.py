@@ -66,11 +66,7 @@ async def edit(pilot: Any, name: str, value: str) -> None:
 
 
 async def save(pilot: Any) -> None:
-    await pilot.press("ctrl+s")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, ConfirmSave), pilot.app.screen
-    await pilot.press("y")
-    await settle(pilot)
+    await save_with(pilot, "ctrl+s")
 
 
 async def test_sign_in_by_typing_then_edit_and_save(backend, tmp_path):
@@ -377,3 +373,29 @@ async def test_email_otp_challenge(backend, tmp_path):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, AttributesScreen)
+
+
+async def test_remapped_keys_work_and_are_named_where_hints_name_keys(backend, tmp_path):
+    username, password = new_user(backend, given_name="Ada")
+    app = editor(backend, tmp_path, keymap={"save": "f2", "undo": "z"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_editor(pilot, username, password)
+        await edit(pilot, "given_name", "Augusta")
+        assert "f2 save, z undo the selected one" in status(app)
+        await pilot.press("z")
+        await pilot.pause()
+        assert "No pending changes" in status(app)
+        await edit(pilot, "given_name", "Augusta")
+        await pilot.press("ctrl+s")  # the default no longer saves
+        await pilot.pause()
+        assert isinstance(app.screen, AttributesScreen)
+        await save_with(pilot, "f2")
+        assert server_attributes(backend, username)["given_name"] == "Augusta"
+
+
+async def save_with(pilot: Any, key: str) -> None:
+    await pilot.press(key)
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ConfirmSave), pilot.app.screen
+    await pilot.press("y")
+    await settle(pilot)

@@ -16,6 +16,7 @@ from tui.core.errors import CognitoError, from_botocore
 from tui.core.schema import READ_ONLY_ATTRIBUTES, VERIFIED_FLAG
 from tui.core.service import CodeDelivery
 from tui.messages import Failed, Loaded, Retrying, Saved
+from tui.widgets.keys import key_of
 from tui.widgets.printable import printable
 from tui.widgets.status import SessionHeader, StatusLine
 
@@ -160,10 +161,11 @@ class AttributesScreen(Screen[None]):
         prefix = f"{self.note} " if self.note else ""
         if self.held_back:
             names = " and ".join(f"new {n}" for n in sorted(self.held_back))
-            prefix += f"The {names} awaits its code (c). "
+            prefix += f"The {names} awaits its code ({key_of(self.app, 'verify', 'c')}). "
         if count:
             self.query_one(StatusLine).say(
-                f"{prefix}{count} pending change(s): ctrl+s save, u undo the selected one"
+                f"{prefix}{count} pending change(s): {key_of(self.app, 'save', 'ctrl+s')} save, "
+                f"{key_of(self.app, 'undo', 'u')} undo the selected one"
             )
         else:
             self.query_one(StatusLine).say(f"{prefix}No pending changes.")
@@ -445,7 +447,15 @@ class AttributesScreen(Screen[None]):
             self.query_one(StatusLine).say("Select email or phone_number to verify it.")
             return
         assert name is not None
-        self._verify([CodeDelivery(name, "", "(already sent: ctrl+r to resend)")])
+        self._verify(
+            [
+                CodeDelivery(
+                    name,
+                    "",
+                    f"(already sent: {key_of(self.app, 'verify.resend', 'ctrl+r')} to resend)",
+                )
+            ]
+        )
 
     def _verify(self, deliveries: list[CodeDelivery]) -> None:
         from tui.screens.verify import VerificationScreen

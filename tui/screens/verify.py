@@ -12,6 +12,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from tui.core.errors import CognitoError, from_botocore
 from tui.core.service import CodeDelivery
+from tui.widgets.keys import key_of
 from tui.widgets.printable import printable
 from tui.widgets.status import SessionHeader, StatusLine
 
@@ -57,8 +58,12 @@ class VerificationScreen(Screen[list[str]]):
             yield Static(self._deliveries_text(), id="deliveries")
             yield Static(self._note(), classes="note", id="note")
             yield Input(placeholder="verification code", password=True, id="code", max_length=16)
+            resend = key_of(self.app, "verify.resend", "ctrl+r")
+            later = key_of(self.app, "verify.later", "escape").replace("escape", "Esc")
+            verify = key_of(self.app, "verify", "c")
             yield Static(
-                "Enter verify   ctrl+r new code   Esc later (c on the table)", classes="note"
+                f"Enter verify   {resend} new code   {later} later ({verify} on the table)",
+                classes="note",
             )
         yield StatusLine()
         yield Footer()
