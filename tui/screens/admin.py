@@ -204,7 +204,7 @@ class UsersScreen(Screen[None]):
     """A pool's users, a page of 60 at a time, fetched as the cursor nears the end."""
 
     BINDINGS = [
-        Binding("enter", "open", "Edit user", id="users.open", priority=True),
+        Binding("enter", "open", "Open", id="users.open", priority=True),
         Binding("slash", "search", "Search", id="users.search"),
         Binding("x", "export", "Export", id="users.export"),
         Binding("b", "bulk", "Bulk CSV", id="users.bulk"),

@@ -49,7 +49,7 @@ class AttributesScreen(Screen[None]):
         Binding("m", "metadata", "Metadata", id="metadata", show=False),
         Binding("v", "view", "View value", id="view", show=False),
         Binding("c", "verify", "Verify code", id="verify", show=False),
-        Binding("o", "app.outbox", "Demo outbox", id="outbox.screen"),
+        Binding("o", "app.outbox", "Outbox", id="outbox.screen"),
         Binding("question_mark", "help", "Keys", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
         Binding("escape", "back", "Users", id="back"),

@@ -35,21 +35,29 @@ class SessionHeader(Static):
     }
     """
 
+    _info: SessionInfo | None = None
+    _now: float | None = None
+
     def show_info(self, info: SessionInfo, now: float | None = None) -> None:
         self._info, self._now = info, now
-        self.update(self._render_line(max(self.size.width - 2, 40) if self.size.width else 78))
+        self.refresh()
 
-    def on_resize(self) -> None:
-        if getattr(self, "_info", None) is not None:
-            self.update(self._render_line(max(self.size.width - 2, 40)))
+    def render(self) -> Text:
+        # laid out at render time, for the width the header has now (it may be drawn
+        # before the screen's layout is final, and again on every resize)
+        if self._info is None:
+            return Text()
+        return self._render_line(max(self.content_size.width, 40))
 
     def _render_line(self, width: int) -> Text:
         info, now = self._info, self._now
+        assert info is not None
         mode = "READ-ONLY" if info.read_only else "read-write"
         if info.account is not None:  # admin mode: IAM identity, no user token
             who = f"admin {info.account}"
             user = f"user {info.username}" if info.username else "no user open"
             parts = [who, user, mode, info.region, info.pool_id]
+            names = 1  # the part that names the user
         else:
             parts = [
                 info.username or "not signed in",
@@ -58,13 +66,16 @@ class SessionHeader(Static):
                 info.region,
                 info.pool_id,
             ]
+            names = 0
         flag = " | NO WRITE SCOPE" if info.can_write is False and not info.read_only else ""
-        # Shorten the longest of user and pool (middle ellipsis) until the line fits.
+        # Shorten the longer of user and pool (middle ellipsis) until the line fits.
         while len(" | ".join(parts)) + len(flag) > width:
-            i = 1 if len(parts[1]) >= len(parts[4]) else 4
+            i = names if len(parts[names]) >= len(parts[4]) else 4
             if len(parts[i]) <= 8:
-                break
-            parts[i] = _middle(parts[i], len(parts[i]) - 2)
+                i = 4 if i == names else names
+                if len(parts[i]) <= 8:
+                    break
+            parts[i] = _middle(parts[i], len(parts[i]) - 1)
         text = Text()
         for i, part in enumerate(parts):
             if i:
