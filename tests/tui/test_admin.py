@@ -35,6 +35,8 @@ async def test_identity_then_pools_then_users(backend, tmp_path):
         assert backend.user_pool_id in table_keys(app)
         header = str(app.screen.query_one(SessionHeader).render())
         assert "admin 123456789012" in header
+        # 80 columns: the long pool id is shortened, the rest is shown whole
+        assert "| no user open | read-write | us-east-1 |" in header and len(header) <= 78
         table = app.screen.query_one(DataTable)
         table.move_cursor(row=table.get_row_index(backend.user_pool_id))
         await pilot.press("enter")
