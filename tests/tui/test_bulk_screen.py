@@ -48,7 +48,7 @@ async def test_import_preview_apply_from_the_editor(backend, tmp_path):
         assert "3 valid" in str(app.screen.query_one("#summary").render())
         await pilot.press("ctrl+p")
         await settle(pilot)
-        assert "3 rows change" in status(app)
+        assert "3 row(s) change" in status(app)
         await pilot.press("ctrl+a")
         await settle(pilot)
         assert "3 applied" in status(app) and "0 failed" in status(app)

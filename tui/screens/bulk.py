@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from tui.core.errors import from_botocore
+from tui.widgets.keys import key_of
 from tui.widgets.status import SessionHeader, StatusLine
 
 
@@ -110,7 +111,8 @@ class BulkScreen(Screen[None]):
     def _validated(self, plan: Any) -> None:
         self.plan, self.previewed = plan, False
         self.refresh_bindings()
-        text = Text(f"{plan.total} rows for {len(plan.users)} users: {plan.valid} valid")
+        users = "user" if len(plan.users) == 1 else "users"
+        text = Text(f"{plan.total} rows: {plan.valid} valid (for {len(plan.users)} {users})")
         if plan.invalid:
             text.append(f", {len(plan.invalid)} invalid", style="bold")
         self.query_one("#summary", Static).update(text)
@@ -122,9 +124,12 @@ class BulkScreen(Screen[None]):
             details.append(f"note: {note}\n", style="dim")
         self.query_one("#details", Static).update(details)
         if plan.invalid:
-            self._say("Invalid rows are listed: fix the file, or ctrl+k to skip them.", True)
+            skip = key_of(self.app, "bulk.skip", "ctrl+k")
+            self._say(f"Invalid rows are listed: fix the file, or {skip} to skip them.", True)
         else:
-            self._say("Every row is valid: ctrl+p preview, ctrl+a apply.")
+            preview = key_of(self.app, "bulk.preview", "ctrl+p")
+            apply = key_of(self.app, "bulk.apply", "ctrl+a")
+            self._say(f"Every row is valid: {preview} preview, {apply} apply.")
 
     def action_skip_invalid(self) -> None:
         self.skip_invalid = not self.skip_invalid
@@ -154,7 +159,8 @@ class BulkScreen(Screen[None]):
         changes = same = 0
         for diff in diffs:
             if diff.error is not None:
-                text.append(f"{diff.username}: {diff.error.code}\n", style="bold")
+                text.append(f"{diff.username}: ", style="bold")
+                text.append(f"{diff.error.description} ({diff.error.code})\n")
                 continue
             for row in diff.rows:
                 if not row.changes:
@@ -165,13 +171,19 @@ class BulkScreen(Screen[None]):
                 new = "delete" if row.row.action == "delete" else repr(row.row.value)
                 text.append(f"{diff.username} {row.row.attribute}: {old} -> {new}\n")
         self.query_one("#details", Static).update(text)
-        self._say(f"Preview: {changes} rows change, {same} already in place. ctrl+a applies.")
+        failed = sum(1 for diff in diffs if diff.error is not None)
+        cannot = f", {failed} user(s) failed" if failed else ""
+        self._say(
+            f"Preview: {changes} row(s) change, {same} in place{cannot}. "
+            f"{key_of(self.app, 'bulk.apply', 'ctrl+a')} applies."
+        )
 
     # -- apply -----------------------------------------------------------------------------
 
     def action_apply(self) -> None:
         if self.plan.invalid and not self.skip_invalid:
-            self._say("Invalid rows would be left out: ctrl+k to skip them first.", True)
+            skip = key_of(self.app, "bulk.skip", "ctrl+k")
+            self._say(f"Invalid rows would be left out: {skip} to skip them first.", True)
             return
         self._say("Applying…")
         self._apply(self.plan, self.data)
