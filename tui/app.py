@@ -75,7 +75,13 @@ class DaemonThreads(ThreadPoolExecutor):
 class CognitoApp(App[None]):
     TITLE = "cognito-tui"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [Binding("ctrl+o", "outbox", "Demo outbox", id="outbox", show=False)]
+    BINDINGS = [
+        Binding("ctrl+o", "outbox", "Demo outbox", id="outbox", show=False),
+        # replaces Textual's own ctrl+q, which quit at once: this one asks first when edits
+        # are pending (action_quit). A priority binding, so that it works in dialogs too; a
+        # screen that lists it in its footer binds it with priority as well.
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
+    ]
 
     def __init__(self, options: Options, session: EditorSession | None = None) -> None:
         super().__init__()
@@ -99,6 +105,19 @@ class CognitoApp(App[None]):
         if action == "outbox":
             return self.options.outbox is not None
         return True
+
+    async def action_quit(self) -> None:
+        """Quit from anywhere (ctrl+q), asking first when edits are pending, as q does."""
+        from tui.screens.attributes import AttributesScreen
+        from tui.screens.modals import ConfirmQuit
+
+        if isinstance(self.screen, ConfirmQuit):
+            return
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, AttributesScreen) and screen.draft.changes():
+                screen.action_quit()
+                return
+        self.exit()
 
     def action_outbox(self) -> None:
         from tui.screens.modals import Outbox

@@ -301,6 +301,32 @@ async def test_quit_asks_when_edits_are_pending(backend, tmp_path):
         assert isinstance(app.screen, ConfirmQuit)
         await pilot.press("n")
         assert isinstance(app.screen, AttributesScreen) and app.session.draft.pending
+        # ctrl+q quits from anywhere, and asks the same way (Textual's own would not)
+        await pilot.press("enter")  # a dialog open over the table
+        await pilot.pause()
+        assert isinstance(app.screen, EditValue)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmQuit)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.is_running and app.session.draft.pending
+
+
+async def test_the_sign_in_footer_shows_how_to_quit(backend, tmp_path):
+    from textual.widgets import Footer
+
+    app = editor(backend, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        shown = [
+            b.binding.description for b in app.screen.active_bindings.values() if b.binding.show
+        ]
+        assert "Quit" in shown and app.screen.query_one(Footer)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
 
 
 async def test_totp_challenge(backend, tmp_path):

@@ -42,7 +42,8 @@ class SignInScreen(Screen[bool]):
     DEFAULT_CSS = FORM_CSS
     BINDINGS = [
         Binding("ctrl+p", "toggle_method", "SRP/password flow", id="signin.method"),
-        Binding("ctrl+q", "app.quit", "Quit", id="signin.quit"),
+        # priority, as the app's own ctrl+q is: otherwise the footer would hide this entry
+        Binding("ctrl+q", "app.quit", "Quit", id="signin.quit", priority=True),
     ]
 
     def __init__(self, username: str = "", reauth: bool = False) -> None:
