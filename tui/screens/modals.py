@@ -455,13 +455,24 @@ class Help(Dialog):
         self.rows = rows
 
     def compose(self) -> ComposeResult:
+        # this editor's keys first, each with the id the config's [keymap] takes; then the
+        # keys of the table or field itself (Textual's, not remappable by id)
         text = Text()
-        for keys, description, binding_id in self.rows:
-            text.append(f"{keys:>14}  ", style="bold")
+        ours = [row for row in self.rows if row[2]]
+        theirs = [row for row in self.rows if not row[2]]
+        for keys, description, binding_id in ours:
+            text.append(f"{keys:>10}  ", style="bold")
             text.append(f"{description}")
-            text.append(f"  [{binding_id}]\n", style="dim")
+            text.append(f"  {binding_id}\n", style="dim")
+        if theirs:
+            text.append("\nTable and field keys\n", style="bold")
+            for keys, description, _ in theirs:
+                text.append(f"{keys:>10}  ", style="bold")
+                text.append(f"{description}\n")
         with Vertical(classes="dialog"):
-            yield Label("Keys (remap by id in the config file's [keymap])", classes="title")
+            yield Label(
+                Text("Keys: key, action, id to remap it in the config's [keymap]"), classes="title"
+            )
             with VerticalScroll():
                 yield Static(text)
             yield Static("Esc close", classes="keys")
