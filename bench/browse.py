@@ -77,7 +77,14 @@ async def _drive(info: dict[str, Any], keys: int) -> dict[str, Any]:
     settings = ConnectionSettings(region=info["region"], endpoint_url=info["endpoint_url"])
     journal = tempfile.mkdtemp(prefix="cognito-tui-bench-")
     app = make_app(
-        Options(settings=settings, credentials=LOCAL, admin=True, journal_folder=journal)
+        # freeze_heap as the command sets it (tests leave it off)
+        Options(
+            settings=settings,
+            credentials=LOCAL,
+            admin=True,
+            journal_folder=journal,
+            freeze_heap=True,
+        )
     )
     marks = [MAX_ROWS, 2 * MAX_ROWS, 3 * MAX_ROWS, 4 * MAX_ROWS]
     async with app.run_test(size=(80, 24)) as pilot:

@@ -172,6 +172,7 @@ def run_editor(args: argparse.Namespace) -> int:
                 "try cognito-tui --demo, or cognito-tui --help\n"
             )
             return 2
+    options.freeze_heap = True  # one app in this process: see CognitoApp.first_data_shown
     app = make_app(options)
     leave_on_signals(app)
     try:

@@ -129,6 +129,7 @@ class PoolsScreen(Screen[None]):
     def _done(self) -> None:
         count = self.query_one(DataTable).row_count
         self.query_one(StatusLine).say(f"{count} user pool(s). Enter opens one.")
+        self.app.first_data_shown()  # type: ignore[attr-defined]
 
     def _failed(self, error: CognitoError) -> None:
         self.query_one(StatusLine).say(f"{error.code}: {error.description}", error=True)
@@ -315,6 +316,7 @@ class UsersScreen(Screen[None]):
         dropped = f", {self.dropped} earlier ones dropped (r reloads)" if self.dropped else ""
         search = f" matching {self.filter}" if self.filter else ""
         self.query_one(StatusLine).say(f"{self.loaded} users{search}, {more}{dropped}.")
+        self.app.first_data_shown()  # type: ignore[attr-defined]
 
     def _failed(self, error: CognitoError) -> None:
         self.loading = False

@@ -217,6 +217,7 @@ class AttributesScreen(Screen[None]):
         self.refresh_header()
         self.render_table()
         if first:
+            self.app.first_data_shown()  # type: ignore[attr-defined]
             record = self.session.pending_journal()
             if record:
                 self.app.push_screen(_dialogs().RestoreJournal(record), self._journal_choice)
