@@ -610,10 +610,10 @@ class Spec:
 
 
 def _repair_path(body: Any, parts: list[Any], instance: Any) -> list[Any]:
-    """The instance path, with the empty-string keys jsonschema-rs leaves out put back.
-
-    jsonschema-rs 0.60 reports `{"": 1}`'s member at `[]` instead of `[""]`: when the path
-    does not lead to the failing value, search for it through `""` keys.
+    """The instance path as the body has it, repairing two jsonschema-rs 0.60 habits:
+    `{"": 1}`'s member is reported at `[]` instead of `[""]` (when the path does not lead
+    to the failing value, search for it through `""` keys), and a map key made of digits
+    comes back as an integer (`{"0": 5}` at `[0]`, which reads as a list index).
     """
     if body is None:
         return parts
@@ -623,6 +623,8 @@ def _repair_path(body: Any, parts: list[Any], instance: Any) -> list[Any]:
             return []
         if i < len(parts):
             key = parts[i]
+            if isinstance(node, dict) and isinstance(key, int):
+                key = str(key)
             inside = (isinstance(node, dict) and key in node) or (
                 isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)
             )

@@ -229,6 +229,16 @@ def test_map_values_in_the_real_model(strict_spec):
     }
 
 
+@pytest.mark.parametrize(
+    ("key", "path"), [("0", '$.ClientMetadata["0"]'), ("", '$.ClientMetadata[""]')]
+)
+def test_map_keys_that_look_like_indexes_or_are_empty_keep_their_path(strict_spec, key, path):
+    """jsonschema-rs reports a digit key as an integer and drops an empty key: the path
+    names the key the body has (found by the property tests)."""
+    bad = {"AccessToken": "t", "UserAttributes": [], "ClientMetadata": {"a": "v", key: 1}}
+    assert rules(strict_spec.validate("UpdateUserAttributes", "input", bad)) == {(path, "type")}
+
+
 # -- nulls, unknown and missing members --------------------------------------------------------
 
 
