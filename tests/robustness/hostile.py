@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import hypothesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -402,8 +403,10 @@ class Fuzzer:
     def batches(self, size: int) -> st.SearchStrategy[list[Case]]:
         return batch_strategy(self.schema, self.limits, self.spec, size)
 
-    def run(self, examples: int, size: int = 12) -> FuzzStats:
-        """`examples` batches of `size` cases through hypothesis (no example database)."""
+    def run(self, examples: int, size: int = 12, seed: int | None = None) -> FuzzStats:
+        """`examples` batches of `size` cases through hypothesis (no example database);
+        `seed` fixes the draw (the tests: one per shard, so shards differ), None draws anew
+        (the bench)."""
 
         @settings(
             max_examples=examples,
@@ -415,6 +418,8 @@ class Fuzzer:
         def property_holds(batch: list[Case]) -> None:
             self.check_batch(batch)
 
+        if seed is not None:
+            property_holds = hypothesis.seed(seed)(property_holds)
         property_holds()
         return self.stats
 
