@@ -71,7 +71,8 @@ class Terminal:
         args = [*self.tmux, "send-keys", "-t", self.name]
         if literal:
             args.append("-l")
-        subprocess.run([*args, *keys], check=True)
+        # `--`: a key or text that starts with "-" (a generated password may) is not an option
+        subprocess.run([*args, "--", *keys], check=True)
         time.sleep(0.15)
 
     def close(self) -> None:

@@ -20,7 +20,8 @@ class Editor(Terminal):
         args = [*self.tmux, "send-keys", "-t", self.name]
         if literal:
             args.append("-l")
-        subprocess.run([*args, *keys], check=True)
+        # `--`: a key or text that starts with "-" (a generated password may) is not an option
+        subprocess.run([*args, "--", *keys], check=True)
         time.sleep(0.05)  # a third of Terminal's pause: the app takes each key in turn
 
     def edit_given_name(self, value: str) -> None:
