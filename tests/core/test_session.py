@@ -101,9 +101,12 @@ def test_retries_are_reported_then_the_call_succeeds(backend):
     )
     assert isinstance(tokens, Tokens)
     attrs = UserAttributes(conn, lambda: tokens.access_token)
-    backend.set_rate_limit("UserRead", 1.0)
+    # 5/s (a burst of 5): the calls after the fifth are throttled, and a token comes back
+    # every 0.2 s, well within botocore's jittered backoff over 3 retries (at 1/s, about
+    # one run in 25 drew three short waits and ran out of attempts)
+    backend.set_rate_limit("UserRead", 5.0)
     try:
-        for _ in range(3):
+        for _ in range(8):
             attrs.get_user()
     finally:
         backend.set_rate_limit("UserRead", None)
