@@ -217,6 +217,9 @@ async def test_rejected_save_keeps_the_edit_and_explains(backend, tmp_path):
         assert "InvalidParameterException" in text
         await pilot.press("escape")
         assert app.session.draft.sets == {"custom:employee_id": "E1"}
+        # once the details are closed, the status line still says what happened
+        assert status(app).startswith("Not saved, edits kept: ")
+        assert "(InvalidParameterException)" in status(app)
 
 
 async def test_expired_token_mid_save_asks_to_sign_in_and_then_saves(backend, tmp_path):

@@ -127,6 +127,11 @@ class CognitoError(Exception):
         text = self.aws_message.lower()
         return "token" in text and ("expired" in text or "revoked" in text)
 
+    def brief(self) -> str:
+        """One line for a status line: Cognito's words for this call (more specific than
+        the model's description of the error), then the code."""
+        return f"{self.aws_message or self.description} ({self.code})"
+
     def human(self) -> str:
         """One paragraph: what happened, what Cognito said, what to do."""
         parts = [self.description]

@@ -132,7 +132,7 @@ class PoolsScreen(Screen[None]):
         self.app.first_data_shown()  # type: ignore[attr-defined]
 
     def _failed(self, error: CognitoError) -> None:
-        self.query_one(StatusLine).say(f"{error.code}: {error.description}", error=True)
+        self.query_one(StatusLine).say(error.brief(), error=True)
 
     def action_open(self) -> None:
         table = self.query_one(DataTable)
@@ -320,7 +320,7 @@ class UsersScreen(Screen[None]):
 
     def _failed(self, error: CognitoError) -> None:
         self.loading = False
-        self.query_one(StatusLine).say(f"{error.code}: {error.description}", error=True)
+        self.query_one(StatusLine).say(error.brief(), error=True)
 
     @on(DataTable.RowHighlighted)
     def _near_end(self, event: DataTable.RowHighlighted) -> None:

@@ -241,7 +241,12 @@ class AttributesScreen(Screen[None]):
                 SignInScreen(self.session.username or "", reauth=True), self._resume
             )
             return
-        self.query_one(StatusLine).say(f"{error.code}: {error.description}", error=True)
+        # what stays on screen once the details are closed: Cognito's own words (specific
+        # to this call) rather than the model's generic description, and that nothing is lost
+        said = error.brief()
+        if message.action == "save":
+            said = f"Not saved, edits kept: {said}"
+        self.query_one(StatusLine).say(said, error=True)
         self.app.push_screen(_dialogs().ErrorDetails(_title(message.action, error), _detail(error)))
 
     def _resume(self, signed_in: bool | None) -> None:
