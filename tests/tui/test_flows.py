@@ -9,7 +9,14 @@ from textual.widgets import DataTable, Input
 
 from tests.tui.conftest import editor, new_user, server_attributes, settle, type_text
 from tui.screens.attributes import AttributesScreen
-from tui.screens.modals import ConfirmQuit, ConfirmSave, EditValue, ErrorDetails, RestoreJournal
+from tui.screens.modals import (
+    ConfirmQuit,
+    ConfirmSave,
+    EditValue,
+    ErrorDetails,
+    RestoreJournal,
+    ViewValue,
+)
 from tui.screens.signin import ChallengeScreen, SignInScreen
 from tui.screens.verify import VerificationScreen
 from tui.widgets.status import StatusLine
@@ -245,10 +252,17 @@ async def test_read_only_refuses_every_write(backend, tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_editor(pilot, username, password)
         await select(pilot, "given_name")
-        for key in ("enter", "a", "d", "ctrl+s"):
+        for key in ("a", "d", "ctrl+s", "m"):
             await pilot.press(key)
             await pilot.pause()
             assert isinstance(app.screen, AttributesScreen), key
+            assert status(app).startswith("Read-only session"), key  # said, not silent
+        await pilot.press("enter")  # shows the value instead of editing it
+        await pilot.pause()
+        assert isinstance(app.screen, ViewValue)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AttributesScreen)
         assert not app.session.draft.pending
         # below the UI, the session itself refuses
         app.session.draft.set("given_name", "Forced")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -322,6 +322,30 @@ class AttributesScreen(Screen[None]):
         if name is not None and self.draft.undo(name):
             self.session.persist()
             self.render_table()
+
+    @on(DataTable.RowSelected)
+    def _selected_read_only(self) -> None:
+        # Enter, when editing is off (the edit binding is disabled and the table takes the
+        # key): show the whole value instead
+        if self.session.read_only:
+            self.action_view()
+
+    def on_key(self, event: events.Key) -> None:
+        """A write key in a read-only session reaches here (its binding is disabled): say
+        why nothing happens instead of nothing."""
+        if not self.session.read_only:
+            return
+        keys = {
+            key_of(self.app, b.id, b.key)
+            for b in self.BINDINGS
+            if isinstance(b, Binding) and b.action in WRITE_ACTIONS and b.id and b.key != "enter"
+        }
+        if event.key in keys:
+            event.stop()
+            self.query_one(StatusLine).say(
+                "Read-only session: nothing can be changed; "
+                f"Enter or {key_of(self.app, 'view', 'v')} shows a whole value."
+            )
 
     def action_view(self) -> None:
         name = self.selected()
