@@ -129,7 +129,7 @@ def _demo(options: Any) -> Any:
     return backend
 
 
-def leave_on_signals(app: Any) -> None:
+def leave_on_signals(app: Any, grace: float = 3.0) -> None:
     """SIGHUP (a dropped SSH connection) and SIGTERM (`kill`, a shutdown) leave the editor as
     quitting does: the terminal is given back, and the journal already holds every pending
     edit (it is written at each change).
@@ -137,7 +137,8 @@ def leave_on_signals(app: Any) -> None:
     The exit is handed to the event loop with `call_soon_threadsafe`, which wakes it: a
     plain call from a signal handler only queues the exit, which an idle loop (a save
     stuck on the network, nothing else to do) does not act on; editors were found still
-    running long after their terminal had closed.
+    running long after their terminal had closed. If the process is still there `grace`
+    seconds later, it ends itself (exit status 128 + the signal).
     """
 
     def leave(signum: int, frame: Any) -> None:
@@ -148,6 +149,15 @@ def leave_on_signals(app: Any) -> None:
         except RuntimeError:  # before the app runs, or after: nothing to hand over
             raise SystemExit(128 + signum) from None
         loop.call_soon_threadsafe(app.exit)
+        # ...and leave in any case if shutting down hangs. Seen once in tmux tests: after
+        # the terminal closed, Textual's output thread and its bounded queue deadlocked in
+        # the driver's close, and the editor outlived its session. Nothing is lost by
+        # leaving: the journal is on disk.
+        import threading
+
+        watchdog = threading.Timer(grace, os._exit, args=(128 + signum,))
+        watchdog.daemon = True
+        watchdog.start()
 
     for sig in (signal.SIGHUP, signal.SIGTERM):
         signal.signal(sig, leave)
