@@ -7,8 +7,9 @@ import json
 import pytest
 
 from contracts.recorder import Scrubber, is_placeholder, looks_like_jwt
+from tests.fakes import fake_jwt
 
-JWT = "eyJraWQiOiJkdW1teSIsImFsZyI6IlJTMjU2In0.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXZhbHVl"
+JWT = fake_jwt({"kid": "dummy", "alg": "RS256"}, {"sub": "1234567890"}, b"signature-value")
 
 
 def test_every_secret_shape_gets_a_valid_placeholder(spec):

@@ -22,6 +22,7 @@ from tests.embedded.support import (
     totp_now,
     unique,
 )
+from tests.fakes import fake_jwt
 
 PASSWORD = "Correct-Horse-9"
 WRONG = "Incorrect username or password."
@@ -439,7 +440,7 @@ def test_revoke_token(backend, cognito, user):
 
 def test_a_made_up_access_token_is_invalid(cognito):
     with pytest.raises(ClientError) as caught:
-        cognito.get_user(AccessToken="eyJhbGciOiJub25lIn0.eyJ0b2tlbl91c2UiOiJhY2Nlc3MifQ.x")
+        cognito.get_user(AccessToken=fake_jwt({"alg": "none"}, {"token_use": "access"}))
     assert error_of(caught) == ("NotAuthorizedException", "Invalid Access Token")
 
 
