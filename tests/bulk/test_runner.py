@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from tests.bulk.support import admin, values_of
+from tests.bulk.support import LOCAL, admin, values_of
 from tui.core.bulk import BulkJournal, BulkRunner, build_plan, csv_digest, parse_csv, preview
 from tui.core.service import PoolAdmin
 
@@ -111,3 +111,24 @@ def test_a_journal_that_cannot_be_written_stops_the_run(backend, take, calls, tm
     assert report.failed and all(r.code == "JournalError" for r in report.failed)
     assert "No space left on device" in report.failed[0].reason
     assert len(calls.writes) == 3  # the fourth intent failed: its call was never sent
+
+
+def test_a_service_failure_outlasting_botocores_attempts_gets_another_round(backend, take):
+    """Four HTTP 500 answers spend botocore's four attempts; the runner's own round (a 5xx
+    is the service's failure, worth retrying) then applies the row, once."""
+    from tests.robustness.proxy import Fault, FaultProxy
+    from tui.core.connection import Connection, ConnectionSettings
+
+    (user,) = take(1)
+    _, _, plan = plan_for(backend, [f"{user},nickname,After 500s"])
+    with FaultProxy(backend.endpoint_url) as proxy:
+        through = Connection(
+            ConnectionSettings(region=backend.region, endpoint_url=proxy.endpoint_url),
+            credentials=LOCAL,
+        )
+        proxy.inject("AdminUpdateUserAttributes", *[Fault.error(500)] * 4)
+        report = BulkRunner(through, str(backend.user_pool_id), plan, rate=40, backoff=0.01).run()
+        sent = proxy.count("AdminUpdateUserAttributes")
+    assert len(report.applied) == 1 and not report.failed
+    assert sent == 5  # four refused, then the runner's round
+    assert values_of(admin(backend), backend, user)["nickname"] == "After 500s"

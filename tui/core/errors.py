@@ -58,6 +58,16 @@ class Advice:
 
 
 @functools.cache
+def is_throttling(code: str) -> bool:
+    """Whether an error code means "slow down", as botocore's standard retry mode judges
+    it (TooManyRequestsException, the front end's ThrottlingException, ...)."""
+    from botocore.retries.standard import RetryContext, ThrottledRetryableChecker
+
+    context = RetryContext(attempt_number=1, parsed_response={"Error": {"Code": code}})
+    return bool(ThrottledRetryableChecker().is_retryable(context))
+
+
+@functools.cache
 def advice() -> Advice:
     with open(ADVICE_FILE, "rb") as fh:
         data = tomllib.load(fh)

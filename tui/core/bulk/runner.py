@@ -40,7 +40,7 @@ from tui.core.bulk.plan import Plan, UserPlan
 from tui.core.bulk.ratelimit import TokenBucket
 from tui.core.bulk.rows import Row, RowProblem
 from tui.core.connection import Connection, RetryNotice
-from tui.core.errors import CognitoError
+from tui.core.errors import CognitoError, is_throttling
 from tui.core.service import attributes_from_wire
 
 # Cognito's default quotas are 25 requests/s for UserUpdate and 120/s for UserRead (per
@@ -53,9 +53,6 @@ MAX_WORKERS = 64
 MAX_ROUNDS = 6
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 20.0
-THROTTLING = frozenset({"TooManyRequestsException", "ThrottlingException"})
-# Worth another round besides throttling: the service's own transient failures.
-TRANSIENT = THROTTLING | {"InternalErrorException", "InternalServerException"}
 
 UPDATE = "AdminUpdateUserAttributes"
 DELETE = "AdminDeleteUserAttributes"
@@ -173,9 +170,9 @@ class Calls:
     def _on_retry(self, notice: RetryNotice) -> None:
         with self._lock:
             self.retries += 1
-            if notice.code in THROTTLING:
+            if is_throttling(notice.code):
                 self.throttled += 1
-        if notice.code in THROTTLING:
+        if is_throttling(notice.code):
             limiter = self.limiters.get(notice.operation)
             if limiter is not None:
                 limiter.throttled()
@@ -207,12 +204,15 @@ class Calls:
             try:
                 result = self.connection.call(operation, **params)
             except CognitoError as error:
-                if error.code in THROTTLING:
+                throttled = is_throttling(error.code)
+                if throttled:
                     with self._lock:
                         self.throttled += 1
                     if limiter is not None:
                         limiter.throttled()
-                if error.code not in TRANSIENT or rounds >= self.max_rounds:
+                # worth another round: throttling, or the service's own failure (5xx)
+                transient = throttled or (error.status or 0) >= 500
+                if not transient or rounds >= self.max_rounds:
                     raise
             else:
                 if limiter is not None:
