@@ -116,6 +116,8 @@ def test_retries_are_reported_then_the_call_succeeds(backend):
 
 def test_list_users_pages_lazily(backend):
     admin = PoolAdmin(Connection(settings(backend), credentials=LOCAL), backend.user_pool_id)
+    assert admin.page_size == 60  # the model's maximum of ListUsers' Limit
+    assert admin.connection.max_of("ListUserPools", "MaxResults") == 60
     pages = admin.iter_users(limit=2)
     first = next(pages)
     assert len(first.users) == 2 and first.next_token

@@ -135,6 +135,12 @@ class Connection:
         self.on_retry(notice)
         return None
 
+    def max_of(self, operation: str, member: str) -> int:
+        """A request member's maximum as the service model states it (the largest page
+        ListUsers or ListUserPools returns)."""
+        shape = self.client.meta.service_model.operation_model(operation).input_shape
+        return int(shape.members[member].metadata["max"])
+
     def call(self, operation: str, **params: Any) -> dict[str, Any]:
         """Call one operation by its model name; failures raise CognitoError.
 

@@ -163,14 +163,20 @@ class PoolAdmin:
             UserAttributeNames=list(names),
         )
 
+    @property
+    def page_size(self) -> int:
+        """The most users one ListUsers call returns (the model's maximum of Limit)."""
+        return self.connection.max_of("ListUsers", "Limit")
+
     def list_users(
         self,
         filter: str | None = None,
-        limit: int = 60,
+        limit: int | None = None,
         pagination_token: str | None = None,
         attributes: list[str] | None = None,
     ) -> UsersPage:
-        params: dict[str, Any] = {"UserPoolId": self.pool_id, "Limit": limit}
+        """One page; `limit` defaults to the largest page."""
+        params: dict[str, Any] = {"UserPoolId": self.pool_id, "Limit": limit or self.page_size}
         if filter:
             params["Filter"] = filter
         if pagination_token:
@@ -192,7 +198,10 @@ class PoolAdmin:
         return UsersPage(users, result.get("PaginationToken"))
 
     def iter_users(
-        self, filter: str | None = None, limit: int = 60, attributes: list[str] | None = None
+        self,
+        filter: str | None = None,
+        limit: int | None = None,
+        attributes: list[str] | None = None,
     ) -> Iterator[UsersPage]:
         """Every page, lazily: the next page is fetched only when the caller asks for it."""
         token: str | None = None

@@ -22,7 +22,6 @@ from tui.screens.modals import Dialog, ErrorDetails, show_help
 from tui.widgets.printable import printable
 from tui.widgets.status import SessionHeader, StatusLine
 
-PAGE = 60  # ListUsers' maximum page size
 MAX_ROWS = 1200  # rows kept on screen: memory stays bounded in a pool of any size
 # Rows kept when the bound is reached. Trimming rebuilds the table, and the frame after a
 # rebuild costs time in proportion to the rows (about 0.17 ms a row here: 1,200 rows held
@@ -106,7 +105,8 @@ class PoolsScreen(Screen[None]):
         token = None
         try:
             while True:
-                params: dict[str, Any] = {"MaxResults": 60}
+                largest = session.connection.max_of("ListUserPools", "MaxResults")
+                params: dict[str, Any] = {"MaxResults": largest}
                 if token:
                     params["NextToken"] = token
                 page = session.connection.call("ListUserPools", **params)
@@ -202,7 +202,8 @@ class SwitchIdentity(Dialog):
 
 
 class UsersScreen(Screen[None]):
-    """A pool's users, a page of 60 at a time, fetched as the cursor nears the end."""
+    """A pool's users, a page at a time (the largest ListUsers returns), fetched as the
+    cursor nears the end."""
 
     BINDINGS = [
         Binding("enter", "open", "Open", id="users.open", priority=True),
@@ -282,7 +283,7 @@ class UsersScreen(Screen[None]):
         session = self.app.session  # type: ignore[attr-defined]
         try:
             page = session.pool_admin(self.pool_id).list_users(
-                filter=filter, limit=PAGE, pagination_token=token, attributes=list(COLUMNS)
+                filter=filter, pagination_token=token, attributes=list(COLUMNS)
             )
         except Exception as exc:
             self.app.call_from_thread(self._failed, from_botocore(exc))
@@ -437,7 +438,7 @@ def export_users(admin: Any, path: Path, filter: str | None, progress: Any) -> i
     with open(tmp, "w", newline="", encoding="utf-8") as fh:
         writer: Any = None
         columns: list[str] = []
-        for page in admin.iter_users(filter=filter, limit=PAGE):
+        for page in admin.iter_users(filter=filter):
             for user in page.users:
                 record = {
                     "username": user.username,
