@@ -27,7 +27,6 @@ the ratios, measured seconds apart in one run, are the figures to trust.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import logging
 import os
@@ -44,6 +43,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from common import source_state  # noqa: E402 - bench/ is on sys.path (run as a script)
 
 RESULTS = ROOT / "bench" / "results"
 TARGET_RATIO = 1.3
@@ -189,32 +190,6 @@ def suite(repeat: int) -> dict[str, Any]:
         "check": check,
         "replay_per_cassette_ms": replay["best_s"] * 1000 / max(1, len(cassettes)),
         "ratio_replay_over_check": replay["best_s"] / check["best_s"],
-    }
-
-
-def source_state() -> dict[str, Any]:
-    """Which code was measured: HEAD and the product files that differ from it (read-only
-    git calls; `--no-optional-locks` so that a concurrent commit is never disturbed)."""
-    git = ["git", "--no-optional-locks", "-C", str(ROOT)]
-    try:
-        head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True)
-        status = subprocess.run(
-            [*git, "status", "--porcelain", "--", "tui", "contracts", "pyproject.toml"],
-            capture_output=True,
-            text=True,
-        )
-    except OSError:
-        return {}
-    changed = [line[3:] for line in status.stdout.splitlines()]
-    digest = hashlib.sha256()
-    for name in changed:
-        path = ROOT / name
-        if path.is_file():
-            digest.update(name.encode() + b"\0" + path.read_bytes())
-    return {
-        "git_head": head.stdout.strip(),
-        "uncommitted": changed,
-        "uncommitted_sha256": digest.hexdigest()[:16] if changed else None,
     }
 
 

@@ -44,7 +44,6 @@ import argparse
 import asyncio
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import re
@@ -65,6 +64,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from common import source_state  # noqa: E402 - bench/ is on sys.path (run as a script)
 
 RESULTS = ROOT / "bench" / "results"
 BIN = Path(sys.executable).parent
@@ -425,32 +426,6 @@ def fmt(value: float | None, unit: str = "s", scale: float = 1.0, digits: int = 
 
 def verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else ("met" if ok else "MISSED")
-
-
-def source_state() -> dict[str, Any]:
-    """Which code was measured: HEAD and the product files that differ from it (read-only
-    git calls; `--no-optional-locks` so that a concurrent commit is never disturbed)."""
-    git = ["git", "--no-optional-locks", "-C", str(ROOT)]
-    try:
-        head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True)
-        status = subprocess.run(
-            [*git, "status", "--porcelain", "--", "tui", "contracts", "pyproject.toml"],
-            capture_output=True,
-            text=True,
-        )
-    except OSError:
-        return {}
-    changed = [line[3:] for line in status.stdout.splitlines()]
-    digest = hashlib.sha256()
-    for name in changed:
-        path = ROOT / name
-        if path.is_file():
-            digest.update(name.encode() + b"\0" + path.read_bytes())
-    return {
-        "git_head": head.stdout.strip(),
-        "uncommitted": changed,
-        "uncommitted_sha256": digest.hexdigest()[:16] if changed else None,
-    }
 
 
 def main() -> int:
