@@ -27,14 +27,11 @@ backend's limit is the ceiling.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import sys
 import tempfile
-import threading
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -44,30 +41,6 @@ sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
 CREDENTIALS = ("AKIDBENCHMARK0000000", "bench-secret-not-a-credential")
 UPDATE = "AdminUpdateUserAttributes"
-
-
-class UpdateCounter:
-    """Counts the AdminUpdateUserAttributes calls the backend carried out, per user, by
-    wrapping its request handler in process (throttled answers never reach it)."""
-
-    def __init__(self, backend: Any) -> None:
-        self.app = backend._app
-        self.original = self.app.handle
-        self.counts: Counter[str] = Counter()
-        self.lock = threading.Lock()
-        self.app.handle = self._handle
-
-    def _handle(self, environ: dict[str, Any], operation: str) -> Any:
-        raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-        environ["wsgi.input"] = io.BytesIO(raw)
-        result = self.original(environ, operation)
-        if operation == UPDATE:
-            with self.lock:
-                self.counts[json.loads(raw)["Username"]] += 1
-        return result
-
-    def close(self) -> None:
-        self.app.handle = self.original
 
 
 def drain(backend: Any, spare: str) -> None:
@@ -111,6 +84,7 @@ def sustained(samples: list[tuple[float, int]], total: int) -> float:
 
 
 def one_run(limit: float, rows: int, factor: float, workers: int) -> dict[str, Any]:
+    from tests.bulk.support import CallLog
     from tui.core.bulk import BulkJournal, BulkRunner, build_plan, csv_digest, parse_csv
     from tui.core.connection import Connection, ConnectionSettings
     from tui.core.service import PoolAdmin
@@ -132,7 +106,8 @@ def one_run(limit: float, rows: int, factor: float, workers: int) -> dict[str, A
         plan = build_plan(parse_csv(data), PoolAdmin(connection, pool_id).describe_pool())
         assert not plan.invalid, plan.invalid
         drain(backend, f"user{rows + 1:05d}")
-        counter = UpdateCounter(backend)
+        # what the backend carried out, per user (throttled answers never reach it)
+        counter = CallLog(backend)
         samples: list[tuple[float, int]] = []
         with tempfile.TemporaryDirectory() as tmp:
             digest = csv_digest(data, pool_id)
@@ -159,8 +134,9 @@ def one_run(limit: float, rows: int, factor: float, workers: int) -> dict[str, A
     applied = len(report.applied)
     overall = applied / report.elapsed
     steady = sustained(samples, rows)
-    twice = sorted(u for u, n in counter.counts.items() if n > 1)
-    missing = sorted(u for u in expected if counter.counts[u] == 0)
+    counts = counter.per_user(UPDATE)
+    twice = sorted(u for u, n in counts.items() if n > 1)
+    missing = sorted(u for u in expected if counts[u] == 0)
     return {
         "client_rate": limit * factor,
         "rate_factor": factor,
