@@ -55,7 +55,7 @@ BATCH = 24
 
 
 def fuzz(cases: int) -> dict[str, Any]:
-    from contracts.spec import default_spec
+    from contracts.checker.spec import default_spec
     from tests.robustness.hostile import Fuzzer, signed_in_session
     from tests.tui.conftest import new_user
     from tui.embedded import EmbeddedCognito

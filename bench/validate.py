@@ -107,7 +107,7 @@ def rate(fn: Any, seconds: float) -> float:
 def startup_ms(repeat: int = 7) -> dict[str, float]:
     code = (
         "import time; t=time.perf_counter();"
-        "from contracts.spec import Spec; s=Spec.load();"
+        "from contracts.checker.spec import Spec; s=Spec.load();"
         "s.validate('GetUser','output',{'Username':'a','UserAttributes':[]});"
         "print((time.perf_counter()-t)*1000)"
     )
@@ -161,8 +161,8 @@ def main() -> int:
     import requests
     from schemathesis.core.transport import Response
 
-    from contracts.openapi import load_schemathesis, operation_path
-    from contracts.spec import Spec
+    from contracts.checker.openapi import load_schemathesis, operation_path
+    from contracts.checker.spec import Spec
 
     spec = Spec.load()
     schema = load_schemathesis(spec)

@@ -14,8 +14,8 @@ from typing import IO, Any
 
 import orjson
 
-from contracts.spec import KINDS, Spec, SpecError
-from contracts.violations import Violation
+from contracts.checker.spec import KINDS, Spec, SpecError
+from contracts.checker.violations import Violation
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -132,9 +132,9 @@ def validate_jsonl(spec: Spec, stream: Iterable[bytes], out: IO[bytes], label: s
 
 
 def cmd_check(args: argparse.Namespace, spec: Spec) -> int:
-    from contracts.exchange import check_exchange
-    from contracts.record import expected_violations
-    from contracts.sources import SourceError, expand, read_exchanges
+    from contracts.checker.exchange import check_exchange
+    from contracts.checker.sources import SourceError, expand, read_exchanges
+    from contracts.recording.record import expected_violations
 
     try:
         files = expand(args.paths)
@@ -209,7 +209,7 @@ def _row(path: Path, index: int, operation: str, v: Violation) -> dict[str, Any]
 
 
 def cmd_record(args: argparse.Namespace, spec: Spec) -> int:
-    from contracts.record import RecordError, record, select
+    from contracts.recording.record import RecordError, record, select
 
     if args.list:
         for sc in select(None):
@@ -242,8 +242,8 @@ def cmd_record(args: argparse.Namespace, spec: Spec) -> int:
 
 
 def cmd_replay(args: argparse.Namespace, spec: Spec) -> int:
-    from contracts.record import RecordError, replay
-    from contracts.sources import SourceError, expand
+    from contracts.checker.sources import SourceError, expand
+    from contracts.recording.record import RecordError, replay
 
     try:
         files = [p for p in expand(args.paths) if p.suffix in (".yaml", ".yml")]
@@ -262,8 +262,8 @@ def cmd_replay(args: argparse.Namespace, spec: Spec) -> int:
 
 
 def cmd_drift(args: argparse.Namespace, spec: Spec) -> int:
-    from contracts.drift import compare
-    from contracts.sources import SourceError
+    from contracts.checker.sources import SourceError
+    from contracts.recording.drift import compare
 
     try:
         report = compare(spec, [args.old], [args.new])
@@ -296,7 +296,7 @@ def cmd_drift(args: argparse.Namespace, spec: Spec) -> int:
 def cmd_spec(args: argparse.Namespace, spec: Spec) -> int:
     wrote = False
     if args.openapi:
-        from contracts.openapi import render
+        from contracts.checker.openapi import render
 
         _write(args.openapi, render(spec))
         wrote = True

@@ -20,7 +20,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 @pytest.fixture(scope="session")
 def spec():
     """The project's spec, from the installed botocore, with the reviewed allow-list."""
-    from contracts.spec import Spec
+    from contracts.checker.spec import Spec
 
     return Spec.load()
 
@@ -28,6 +28,6 @@ def spec():
 @pytest.fixture(scope="session")
 def strict_spec():
     """The same spec with no allow-list at all: every rule as the model states it."""
-    from contracts.spec import Spec
+    from contracts.checker.spec import Spec
 
     return Spec.load(allowlist=None)

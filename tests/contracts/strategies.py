@@ -11,8 +11,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from contracts.model import DEFS
-from contracts.spec import Spec
+from contracts.checker.model import DEFS
+from contracts.checker.spec import Spec
 
 MAX_ITEMS = 3  # keep generated lists and maps small: the rules, not the sizes, are under test
 JSON_LEAVES = st.none() | st.booleans() | st.integers() | st.text(max_size=5)

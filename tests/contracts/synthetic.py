@@ -3,8 +3,8 @@ documents, timestamps and blobs in both directions), compiled by the real compil
 
 from __future__ import annotations
 
-from contracts.compiler import compile_model
-from contracts.spec import Spec
+from contracts.checker.compiler import compile_model
+from contracts.checker.spec import Spec
 
 MODEL = {
     "metadata": {"targetPrefix": "Synthetic", "jsonVersion": "1.1", "apiVersion": "2024-01-01"},

@@ -7,9 +7,9 @@ import json
 import jsonschema_rs
 import pytest
 
-from contracts import spec as spec_module
-from contracts.model import load_service_model
-from contracts.spec import Spec, SpecError
+from contracts.checker import spec as spec_module
+from contracts.checker.model import load_service_model
+from contracts.checker.spec import Spec, SpecError
 
 
 def test_every_operation_and_shape_is_compiled(spec):
@@ -84,7 +84,7 @@ def test_cache_is_keyed_by_botocore_version(tmp_path, monkeypatch):
     files[0].write_text(json.dumps(data))
     assert Spec.load().service["service_id"] == "from-cache"
     # another botocore version misses the cache and compiles afresh
-    monkeypatch.setattr("contracts.model.botocore_version", lambda: "0.0.0-test")
+    monkeypatch.setattr("contracts.checker.model.botocore_version", lambda: "0.0.0-test")
     other = Spec.load()
     assert other.botocore_version == "0.0.0-test"
     assert len(list(tmp_path.glob("spec-*.json"))) == 2

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.core.transport import Response
 
-from contracts.openapi import load_schemathesis, operation_path
-from contracts.spec import Spec
+from contracts.checker.openapi import load_schemathesis, operation_path
+from contracts.checker.spec import Spec
 from tests.contracts.strategies import Strategies, mutations
 
 SPEC = Spec.load(allowlist=None)

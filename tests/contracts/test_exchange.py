@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from contracts.exchange import check_exchange
-from contracts.sources import SourceError, read_exchanges
+from contracts.checker.exchange import check_exchange
+from contracts.checker.sources import SourceError, read_exchanges
 from tests.contracts.recorded import (
     GET_USER_OK,
     NOT_AUTHORIZED,

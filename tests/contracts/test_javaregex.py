@@ -8,8 +8,8 @@ from pathlib import Path
 import jsonschema_rs
 import pytest
 
-from contracts import javaregex
-from contracts.model import load_service_model
+from contracts.checker import javaregex
+from contracts.checker.model import load_service_model
 
 CORPUS = json.loads((Path(__file__).parent.parent / "data" / "java_regex_corpus.json").read_text())
 OPTIONS = jsonschema_rs.FancyRegexOptions()

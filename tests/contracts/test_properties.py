@@ -7,8 +7,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contracts.spec import Spec
-from contracts.violations import json_path
+from contracts.checker.spec import Spec
+from contracts.checker.violations import json_path
 from tests.contracts.strategies import Strategies, mutations
 
 SPEC = Spec.load(allowlist=None)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from contracts.recorder import Scrubber, is_placeholder, looks_like_jwt
+from contracts.recording.recorder import Scrubber, is_placeholder, looks_like_jwt
 from tests.fakes import fake_jwt
 
 JWT = fake_jwt({"kid": "dummy", "alg": "RS256"}, {"sub": "1234567890"}, b"signature-value")

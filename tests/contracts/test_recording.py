@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from contracts.drift import compare
-from contracts.record import AWS_PREFIX, AwsEnv, EmbeddedEnv, RecordError, record, replay
-from contracts.recorder import looks_like_jwt
+from contracts.recording.drift import compare
+from contracts.recording.record import AWS_PREFIX, AwsEnv, EmbeddedEnv, RecordError, record, replay
+from contracts.recording.recorder import looks_like_jwt
 
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes"
 CANARY_PASSWORD = "Canary-Pa55w0rd-7Qz!"
@@ -101,7 +101,7 @@ def test_drift_sees_structure_not_values(tmp_path):
     old, new = tmp_path / "old", tmp_path / "new"
     shutil.copytree(CASSETTES, old)
     shutil.copytree(CASSETTES, new)
-    from contracts.spec import default_spec
+    from contracts.checker.spec import default_spec
 
     assert not compare(default_spec(), [str(old)], [str(new)]).drifted
     # values only: another name, another token

@@ -3,7 +3,7 @@ against the model's list of errors)."""
 
 from __future__ import annotations
 
-from contracts.model import load_service_model
+from contracts.checker.model import load_service_model
 from tui.core.errors import NETWORK_ERROR, CognitoError, advice, describe
 
 

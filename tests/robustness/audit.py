@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from contracts.recorder import looks_like_jwt
+from contracts.recording.recorder import looks_like_jwt
 
 MIN_SECRET = 6
 
@@ -146,7 +146,7 @@ async def scripted_session(backend: Any, root: Path, password: str) -> set[str]:
     kept in the journal at quit, an admin export of the users as CSV and JSON Lines, and
     cassettes of the editor's scenarios recorded with the same password. Returns every
     secret the backends issued."""
-    from contracts.record import EmbeddedEnv, record
+    from contracts.recording.record import EmbeddedEnv, record
     from tests.robustness.scenarios import settle
     from tests.tui.conftest import LOCAL, type_text
     from tests.tui.test_flows import edit

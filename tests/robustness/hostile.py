@@ -38,7 +38,7 @@ import hypothesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contracts.spec import Spec
+from contracts.checker.spec import Spec
 from tui.core.schema import CUSTOM_PREFIX, PoolSchema
 
 # -- alphabets ---------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from contracts.model import load_service_model
+from contracts.checker.model import load_service_model
 
 HERE = Path(__file__).parent
 OUT = HERE.parent / "data" / "java_regex_corpus.json"

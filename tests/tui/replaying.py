@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from contracts.pytest_plugin import no_network
-from contracts.record import playback
+from contracts.recording.pytest_plugin import no_network
+from contracts.recording.record import playback
 from tui.app import CognitoApp, Options, make_app
 from tui.core.connection import ConnectionSettings
 
@@ -50,6 +50,6 @@ def _app(settings: ConnectionSettings, tmp_path: Path, options: dict[str, Any]) 
 
 
 def scenario_email(address: str, scenario: str) -> str:
-    """The address a recorded scenario used (see contracts.record._BaseEnv.email)."""
+    """The address a recorded scenario used (see contracts.recording.record._BaseEnv.email)."""
     local, _, domain = address.partition("@")
     return f"{local}+{scenario}@{domain}"

@@ -74,7 +74,7 @@ class SaveResult:
 
 def model_problems(name: str, value: str | None) -> list[str]:
     """What the service model says about a name and value, in the checker's own words."""
-    from contracts.spec import default_spec
+    from contracts.checker.spec import default_spec
 
     attribute: dict[str, str] = {"Name": name}
     if value is not None:

@@ -150,7 +150,7 @@ class Connection:
         """
         from botocore import xform_name
 
-        from contracts.spec import default_spec
+        from contracts.checker.spec import default_spec
         from tui.core.errors import VALIDATION_ERROR, CognitoError, from_botocore
 
         violations = default_spec().validate(operation, "input", params) if self.validate else []

@@ -83,7 +83,7 @@ def describe(code: str) -> str:
     """The model's own description of an error, as a sentence about what happened."""
     if code in _LOCAL:
         return _LOCAL[code][0]
-    from contracts.spec import default_spec
+    from contracts.checker.spec import default_spec
 
     node = default_spec().defs.get(code, {})
     doc = str(node.get("x-doc", "")).split(". ")[0].rstrip(".")

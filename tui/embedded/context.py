@@ -18,7 +18,7 @@ from typing import Any
 
 from werkzeug.test import run_wsgi_app
 
-from contracts.spec import Spec, normalise_error_type
+from contracts.checker.spec import Spec, normalise_error_type
 from tui.embedded.clock import Clock
 from tui.embedded.errors import (
     CognitoError,

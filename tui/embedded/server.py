@@ -93,7 +93,7 @@ class EmbeddedCognito:
             raise RuntimeError("the embedded backend is already running")
         from moto.server import create_backend_app
 
-        from contracts.spec import default_spec
+        from contracts.checker.spec import default_spec
         from tui.embedded.app import EmbeddedApp
         from tui.embedded.context import Context
         from tui.embedded.ratelimit import RateLimiter

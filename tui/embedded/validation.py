@@ -1,7 +1,7 @@
 """Request validation worded the way AWS words it.
 
 Every limit, pattern, enum and required member comes from the compiled spec
-(`contracts.spec`), which comes from botocore's model: nothing is re-typed here. The spec
+(`contracts.checker.spec`), which comes from botocore's model: nothing is re-typed here. The spec
 explains a violation with a JSON path and a rule id; this module turns that into AWS's
 sentence:
 
@@ -20,9 +20,9 @@ import json
 import re
 from typing import Any
 
-from contracts.model import DEFS
-from contracts.spec import Spec
-from contracts.violations import Violation
+from contracts.checker.model import DEFS
+from contracts.checker.spec import Spec
+from contracts.checker.violations import Violation
 from tui.embedded.errors import CognitoError, invalid_parameter, serialization
 
 # Rules that mean "this is not the JSON type the shape needs": AWS cannot even parse it.

@@ -341,7 +341,7 @@ class ClientMetadataEditor(Dialog):
             yield Static("one key=value per line   ctrl+s apply   Esc cancel", classes="keys")
 
     def parse(self) -> tuple[dict[str, str], list[str]]:
-        from contracts.spec import default_spec
+        from contracts.checker.spec import default_spec
 
         pairs: dict[str, str] = {}
         problems = []

@@ -59,7 +59,7 @@ class Plan:
 @functools.lru_cache(maxsize=4096)
 def username_problems(username: str) -> tuple[str, ...]:
     """What the model says about a username (AdminUpdateUserAttributes' Username member)."""
-    from contracts.spec import default_spec
+    from contracts.checker.spec import default_spec
 
     body = {"UserPoolId": "us-east-1_x", "Username": username, "UserAttributes": []}
     found = default_spec().validate("AdminUpdateUserAttributes", "input", body)

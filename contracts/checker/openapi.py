@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts.model import COMMON_PREFIX, DEFS
-from contracts.spec import Spec
+from contracts.checker.model import COMMON_PREFIX, DEFS
+from contracts.checker.spec import Spec
 
 COMPONENTS = "#/components/schemas/"
 ERROR_STATUSES = ("400", "4XX", "500", "5XX")

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from contracts.exchange import Exchange, check_exchange
-from contracts.sources import SourceError, read_exchanges
-from contracts.spec import default_spec
+from contracts.checker.exchange import Exchange, check_exchange
+from contracts.checker.sources import SourceError, read_exchanges
+from contracts.checker.spec import default_spec
 
 
 class NetworkBlocked(OSError):
@@ -79,7 +79,7 @@ class CassetteFile(pytest.File):
         except SourceError as exc:
             name = f"{scenario}/unreadable"
             return [BrokenCassette.from_parent(self, name=name, problem=str(exc))]
-        from contracts.record import expected_violations
+        from contracts.recording.record import expected_violations
 
         expected: dict[int, set[tuple[str, str, str]]] = {}
         for index, where, path, rule in expected_violations(self.path):
@@ -137,7 +137,7 @@ class InteractionItem(pytest.Item):
 
 class ReplayItem(pytest.Item):
     def runtest(self) -> None:
-        from contracts.record import replay
+        from contracts.recording.record import replay
 
         with no_network():
             replay(self.path)

@@ -23,8 +23,8 @@ from typing import Any, NamedTuple
 
 import jsonschema_rs
 
-from contracts.model import COMMON_PREFIX, DEFS, SCHEMA_DIALECT
-from contracts.violations import Violation, json_path, json_type, plural, show
+from contracts.checker.model import COMMON_PREFIX, DEFS, SCHEMA_DIALECT
+from contracts.checker.violations import Violation, json_path, json_type, plural, show
 
 DATA = Path(__file__).parent / "data"
 COMMON_ERRORS_FILE = DATA / "common_errors.toml"
@@ -97,8 +97,8 @@ def load_extra_secrets(path: Path = EXTRA_SECRETS_FILE) -> dict[str, list[str]]:
 
 
 def compile_spec() -> dict[str, Any]:
-    from contracts.compiler import compile_model
-    from contracts.model import botocore_version, load_service_model
+    from contracts.checker.compiler import compile_model
+    from contracts.checker.model import botocore_version, load_service_model
 
     return compile_model(
         load_service_model(), load_common_errors(), botocore_version(), load_extra_secrets()
@@ -123,7 +123,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
 def load_compiled(cache: bool = True) -> dict[str, Any]:
     import orjson
 
-    from contracts.model import botocore_version
+    from contracts.checker.model import botocore_version
 
     key = f"spec-{botocore_version()}-{_source_digest()}.json"
     path = _cache_dir() / key

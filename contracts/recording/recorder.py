@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from contracts.spec import Spec, default_spec
+from contracts.checker.spec import Spec, default_spec
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 KEEP_REQUEST_HEADERS = ("content-type", "x-amz-target")

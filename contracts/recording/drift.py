@@ -13,9 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from contracts.exchange import Exchange
-from contracts.sources import expand, read_exchanges
-from contracts.spec import Spec, normalise_error_type
+from contracts.checker.exchange import Exchange
+from contracts.checker.sources import expand, read_exchanges
+from contracts.checker.spec import Spec, normalise_error_type
 
 PREFIX = "AWSCognitoIdentityProviderService."
 

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from contracts.spec import Spec
-from contracts.violations import Violation, json_type, show
+from contracts.checker.spec import Spec
+from contracts.checker.violations import Violation, json_type, show
 
 
 @dataclass(slots=True)

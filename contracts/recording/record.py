@@ -24,8 +24,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from contracts.recorder import Scrubber, make_vcr
-from contracts.scenarios import SCENARIOS, Credentials, Scenario
+from contracts.recording.recorder import Scrubber, make_vcr
+from contracts.recording.scenarios import SCENARIOS, Credentials, Scenario
 from tui.core.auth import Challenge
 from tui.core.connection import Connection, ConnectionSettings
 from tui.core.session import EditorSession
@@ -385,9 +385,9 @@ def _mark_expected_violations(path: Path, name: str) -> None:
     purpose; the replay check then demands exactly those."""
     import yaml
 
-    from contracts.exchange import check_exchange
-    from contracts.sources import read_exchanges
-    from contracts.spec import default_spec
+    from contracts.checker.exchange import check_exchange
+    from contracts.checker.sources import read_exchanges
+    from contracts.checker.spec import default_spec
 
     expected = [
         {"index": ex.index, "where": v.where, "path": v.path, "rule": v.rule}

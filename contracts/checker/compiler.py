@@ -11,7 +11,7 @@ Wire rules, per shape type:
 - list: an array with min/max items; map: an object whose keys satisfy the key shape and
   whose values satisfy the value shape, with min/max entries.
 - string: min/max length (code points), enum, and the Java pattern anchored and translated
-  (`contracts.javaregex`).
+  (`contracts.checker.javaregex`).
 - integer/long: integers with min/max; float/double: numbers.
 - timestamp: epoch seconds as a JSON number; blob: a base64 string.
 - null is never accepted: every schema names its type.
@@ -31,8 +31,8 @@ import math
 import re
 from typing import Any
 
-from contracts import javaregex
-from contracts.model import COMMON_PREFIX, DEFS, media_type, target_prefix
+from contracts.checker import javaregex
+from contracts.checker.model import COMMON_PREFIX, DEFS, media_type, target_prefix
 
 # Padding is optional only in the sense that it is absent for whole 3-byte groups.
 BASE64_PATTERN = "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"

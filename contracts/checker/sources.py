@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from contracts.exchange import Exchange, normalise_headers
+from contracts.checker.exchange import Exchange, normalise_headers
 
 COGNITO_TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 SUFFIXES = (".yaml", ".yml", ".json", ".har")
