@@ -2,18 +2,26 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Reinstall only when pyproject.toml changed since the last install.
+# Reinstall only when pyproject.toml or the lock changed since the last install.
 STAMP := $(VENV)/.installed
+# The exact versions `make test` installs (runtime metadata has ranges only).
+LOCK := requirements/ci.lock
 
-.PHONY: test demo lint imports pytest venv clean screenshots
+.PHONY: test demo lint imports pytest venv clean screenshots lock
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev]'
 	@touch $(STAMP)
+
+# Refresh the lock to the newest versions the ranges in pyproject.toml allow; commit it
+# with the snapshots it changes (`make test` then shows which).
+lock: $(STAMP)
+	$(BIN)/uv pip compile --upgrade --quiet pyproject.toml --extra dev --python-version 3.11 \
+		--no-header --annotation-style line -o $(LOCK)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

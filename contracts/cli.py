@@ -418,9 +418,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _missing_extra(args: argparse.Namespace) -> int | None:
+    """Recording, replay and drift need the `contracts` extra (vcrpy, PyYAML); recording
+    against the embedded backend also needs `embedded` (moto). One line and exit 2."""
+    from tui.extras import require
+
+    func = getattr(args, "func", None)
+    if func not in (cmd_record, cmd_replay, cmd_drift) or getattr(args, "list", False):
+        return None
+    extras = ["contracts"]
+    if func is cmd_record and getattr(args, "target", None) == "embedded":
+        extras.append("embedded")
+    what = f"cognito-contracts {func.__name__.removeprefix('cmd_')}"
+    return require(what, *extras, prog="cognito-contracts")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    refused = _missing_extra(args)
+    if refused is not None:
+        return refused
     try:
         spec = Spec.load()
         return int(args.func(args, spec))

@@ -25,6 +25,18 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+def _needs(what: str, extra: str, handler: Any) -> Any:
+    """`handler`, preceded by the check that its optional extra is installed."""
+
+    def run(args: argparse.Namespace) -> int:
+        from tui.extras import require
+
+        refused = require(what, extra)
+        return refused if refused is not None else int(handler(args))
+
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     from tui.launch import EPILOG, add_editor_arguments
 
@@ -50,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         "serves until SIGINT or SIGTERM; verification codes are printed on stderr.",
     )
     embedded.add_arguments(embedded_parser)
-    embedded_parser.set_defaults(handler=embedded.run)
+    embedded_parser.set_defaults(handler=_needs("cognito-tui embedded", "embedded", embedded.run))
 
     from tui import bulk_cli
 

@@ -89,7 +89,13 @@ def _cassette_loader() -> Any:
 
 
 def _yaml(path: Path, raw: bytes) -> Any:
-    import yaml
+    try:
+        import yaml
+    except ImportError:
+        raise SourceError(
+            f"{path}: reading YAML cassettes needs the contracts extra, which is not "
+            "installed: pip install 'cognito-tui[contracts]'"
+        ) from None
 
     try:
         return yaml.load(raw, Loader=_cassette_loader())
