@@ -1,9 +1,11 @@
 """Command-line options of the editor, following the AWS CLI's habits, and `--demo`.
 
 Precedence, one rule for everything: command-line option, then environment variable, then
-the chosen connection of the config file. Secrets never come from options or the file: the
-client secret from COGNITO_CLIENT_SECRET or a prompt, an access token from --access-token's
-environment twin COGNITO_ACCESS_TOKEN (or the option, for scripts).
+the chosen connection of the config file. Secrets never come from the file: the client
+secret from COGNITO_CLIENT_SECRET or a prompt, an access token from COGNITO_ACCESS_TOKEN or
+`--access-token -` (standard input, or a hidden prompt on a terminal). A token written on
+the command line still works, but every user of the host can read it in the process list,
+so the editor says so.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ Connection settings come from, in order: these options, the environment
 COGNITO_CLIENT_ID), then a named connection in the config file
 (~/.config/cognito-tui/config.toml; see README). Secrets are never read from the file:
 the app client secret comes from COGNITO_CLIENT_SECRET or a prompt (--ask-client-secret),
-an access token from COGNITO_ACCESS_TOKEN or --access-token.
+an access token from COGNITO_ACCESS_TOKEN or --access-token - (read from
+standard input, or asked for without echo): never write a token on the command line,
+where other users of the host can read it in the process list.
 
 Pending edits are journaled (no secrets) under ~/.local/state/cognito-tui and offered
 again after a crash or a dropped connection. Keys can be remapped in the config file's
@@ -32,7 +36,7 @@ opened on the remote host.
 Examples:
   cognito-tui --demo
   cognito-tui --region eu-west-1 --pool-id eu-west-1_AbC123 --client-id 1example --username ada
-  COGNITO_ACCESS_TOKEN=eyJ... cognito-tui --pool-id eu-west-1_AbC123 --read-only
+  get-token | cognito-tui --pool-id eu-west-1_AbC123 --access-token - --read-only
 """
 
 
@@ -49,8 +53,9 @@ def add_editor_arguments(parser: argparse.ArgumentParser) -> None:
     user.add_argument("--username", help="prefill the sign-in screen")
     user.add_argument(
         "--access-token",
-        metavar="TOKEN",
-        help="use a token obtained elsewhere instead of signing in (or COGNITO_ACCESS_TOKEN)",
+        metavar="-",
+        help="use a token obtained elsewhere instead of signing in: - reads it from standard "
+        "input (or asks without echo on a terminal); or set COGNITO_ACCESS_TOKEN",
     )
     user.add_argument(
         "--ask-client-secret", action="store_true", help="prompt for the app client's secret"
@@ -86,8 +91,6 @@ def build_options(args: argparse.Namespace) -> Any:
     chosen = config.connection(args.connection)
     env = os.environ
     secret = env.get("COGNITO_CLIENT_SECRET")
-    if args.ask_client_secret and not secret:
-        secret = getpass.getpass("App client secret (not echoed, never stored): ")
     settings = ConnectionSettings(
         region=_first(args.region, chosen.get("region")),
         profile=_first(args.profile, chosen.get("profile")),
@@ -96,15 +99,64 @@ def build_options(args: argparse.Namespace) -> Any:
         client_id=_first(args.client_id, env.get("COGNITO_CLIENT_ID"), chosen.get("client_id")),
         client_secret=secret or None,
     )
-    return Options(
+    from tui.core.connection import settings_problems
+
+    problems = settings_problems(settings)
+    if problems:
+        raise UsageError("; ".join(problems))
+    if args.ask_client_secret and not secret:
+        secret = getpass.getpass("App client secret (not echoed, never stored): ")
+        settings = settings.with_(client_secret=secret or None)
+    token = read_access_token(args.access_token)
+    options = Options(
         settings=settings,
         username=_first(args.username, chosen.get("username")) or "",
-        access_token=_first(args.access_token, env.get("COGNITO_ACCESS_TOKEN")),
+        access_token=_first(token, env.get("COGNITO_ACCESS_TOKEN")),
         read_only=bool(args.read_only),
         keymap=config.keymap,
         describe_pool=bool(_first(args.profile, chosen.get("profile"))),
         admin=bool(args.admin),
     )
+    if args.access_token and args.access_token != "-":
+        options.hint = TOKEN_ON_COMMAND_LINE
+        sys.stderr.write(f"cognito-tui: warning: {TOKEN_ON_COMMAND_LINE}\n")
+    return options
+
+
+TOKEN_ON_COMMAND_LINE = (
+    "the access token was given on the command line, where every user of this host can "
+    "read it (ps); next time use --access-token - (standard input) or COGNITO_ACCESS_TOKEN"
+)
+
+
+class UsageError(Exception):
+    """A command-line value that cannot be used: one line on stderr, exit status 2."""
+
+
+def read_access_token(value: str | None) -> str | None:
+    """`--access-token -`: the token from standard input, or a hidden prompt on a terminal.
+
+    When the token came through a pipe, the terminal is put back on standard input
+    (`/dev/tty`), because the editor reads its keys from there.
+    """
+    if value != "-":
+        return value
+    if sys.stdin is not None and sys.stdin.isatty():
+        token = getpass.getpass("Access token (not echoed, never stored): ").strip()
+    else:
+        token = sys.stdin.readline().strip() if sys.stdin is not None else ""
+        try:
+            tty = os.open("/dev/tty", os.O_RDONLY)
+        except OSError:
+            raise UsageError(
+                "--access-token -: the token was read from standard input, but there is "
+                "no terminal (/dev/tty) left for the editor's keys; run it in a terminal"
+            ) from None
+        os.dup2(tty, 0)
+        os.close(tty)
+    if not token:
+        raise UsageError("--access-token -: standard input held no token (an empty line)")
+    return token
 
 
 def _demo(options: Any) -> Any:
@@ -169,9 +221,15 @@ def run_editor(args: argparse.Namespace) -> int:
 
     try:
         options = build_options(args)
-    except ConfigError as exc:
+    except (ConfigError, UsageError) as exc:
         sys.stderr.write(f"cognito-tui: {exc}\n")
         return 2
+    if args.demo:
+        from tui.extras import require
+
+        refused = require("--demo (the embedded Cognito backend)", "embedded")
+        if refused is not None:
+            return refused
     backend = _demo(options) if args.demo else None
     if not args.demo and not options.access_token and not options.admin:
         missing = [n for n in ("pool_id", "client_id") if not getattr(options.settings, n)]

@@ -54,6 +54,7 @@ def test_unknown_connection_and_broken_file(tmp_path):
 
 def test_client_secret_only_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("COGNITO_CLIENT_SECRET", "s3cret-from-env")
-    options = build_options(parse("--config", str(tmp_path / "none.toml")))
+    (tmp_path / "empty.toml").write_text("")
+    options = build_options(parse("--config", str(tmp_path / "empty.toml")))
     assert options.settings.client_secret == "s3cret-from-env"
     assert "s3cret" not in repr(options) and "s3cret" not in repr(options.settings)

@@ -59,6 +59,11 @@ class Config:
 
 
 def load_config(path: Path | None = None) -> Config:
+    """The config file: the default one may be absent (no connections), a file named by
+    the user (--config) must exist."""
+    if path is not None and not path.is_file():
+        what = "is a folder, not a file" if path.is_dir() else "does not exist"
+        raise ConfigError(f"--config {path}: {what}")
     path = path or config_path()
     if not path.exists():
         return Config(path=path)

@@ -59,6 +59,55 @@ class ConnectionSettings:
         return replace(self, **changes)
 
 
+def settings_problems(settings: ConnectionSettings) -> list[str]:
+    """What is wrong with connection values a person typed, before anything is sent: the
+    pool and client ids against the service model's length and pattern, the pool id's
+    region prefix against --region, and the endpoint URL's form. One sentence each."""
+    import re
+    from urllib.parse import urlsplit
+
+    problems: list[str] = []
+    checks = [("--pool-id", settings.pool_id, "UserPoolIdType", "e.g. eu-west-1_AbC123")]
+    checks.append(("--client-id", settings.client_id, "ClientIdType", "letters, digits, + and _"))
+    wanted = [shape for _, value, shape, _ in checks if value is not None]
+    if wanted:
+        from contracts.checker.spec import shape_schemas
+
+        schemas = shape_schemas(*sorted(set(wanted)))
+        for option, value, shape, example in checks:
+            if value is None:
+                continue
+            rule = schemas[shape]
+            if not rule["minLength"] <= len(value) <= rule["maxLength"]:
+                problems.append(
+                    f"{option} {value!r}: must be {rule['minLength']} to {rule['maxLength']} "
+                    f"characters long (got {len(value)})"
+                )
+            elif not re.fullmatch(rule["pattern"], value):
+                problems.append(
+                    f"{option} {value!r}: not a valid {option[2:].replace('-', ' ')} "
+                    f"({example}; the service model's pattern is {rule['x-java-pattern']})"
+                )
+    pool_region = settings.pool_region
+    if settings.region and pool_region and not problems and pool_region != settings.region:
+        problems.append(
+            f"--pool-id {settings.pool_id!r} belongs to region {pool_region}, not "
+            f"{settings.region}: leave --region out or make them agree"
+        )
+    if settings.endpoint_url is not None:
+        url = urlsplit(settings.endpoint_url)
+        try:
+            port_ok = url.port is None or url.port > 0
+        except ValueError:
+            port_ok = False
+        if url.scheme not in ("http", "https") or not url.hostname or not port_ok:
+            problems.append(
+                f"--endpoint-url {settings.endpoint_url!r}: not an http(s) URL with a host, "
+                "e.g. https://cognito-idp.eu-west-1.amazonaws.com or http://127.0.0.1:9229"
+            )
+    return problems
+
+
 class Connection:
     """A botocore session and client, created once and shared by the service calls."""
 
