@@ -1,9 +1,84 @@
 from __future__ import annotations
 
 import os
+import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+# -- Tests never touch the real home ----------------------------------------------------
+# The folders the product writes to, as they are for the person running the tests.
+_HOME = os.path.expanduser("~")
+REAL_FOLDERS = tuple(
+    Path(base) / "cognito-tui"
+    for base in (
+        os.environ.get("XDG_CONFIG_HOME") or os.path.join(_HOME, ".config"),
+        os.environ.get("XDG_STATE_HOME") or os.path.join(_HOME, ".local", "state"),
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(_HOME, ".cache"),
+    )
+)
+_REAL_PREFIXES = tuple(str(folder) for folder in REAL_FOLDERS)
+REAL_HOME_WRITES: list[str] = []
+
+
+def _watch_real_home(event: str, args: tuple[object, ...]) -> None:
+    """An audit hook: every write, folder creation, rename or removal under the real
+    folders made by this process is noted, and fails the run (pytest_sessionfinish).
+    Processes the tests start inherit the isolated folders below instead."""
+    if event == "open":
+        path, mode = args[0], args[1]
+        writing = isinstance(mode, str) and any(c in mode for c in "wax+")
+        if not writing and isinstance(args[2], int):
+            writing = bool(args[2] & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
+    elif event in ("os.mkdir", "os.rename", "os.remove", "os.rmdir", "shutil.rmtree"):
+        path, writing = args[0], True
+    else:
+        return
+    if writing and isinstance(path, str | Path) and str(path).startswith(_REAL_PREFIXES):
+        REAL_HOME_WRITES.append(f"{event} {path}")
+
+
+sys.addaudithook(_watch_real_home)
+
+# From here on, this process and every process it starts (the installed editor in tmux,
+# the embedded backend, xdist workers) see a home of their own. The spec cache is shared
+# by the tests of one process so the spec compiles once; config and state are per test
+# (the autouse fixture below).
+_ISOLATED = Path(tempfile.mkdtemp(prefix="cognito-tui-tests-"))
+for _name, _sub in (
+    ("HOME", "home"),
+    ("XDG_CONFIG_HOME", "config"),
+    ("XDG_STATE_HOME", "state"),
+    ("XDG_CACHE_HOME", "cache"),
+):
+    os.environ[_name] = str(_ISOLATED / _sub)
+os.environ["COGNITO_CONTRACTS_CACHE"] = str(_ISOLATED / "spec-cache")
+
+
+@pytest.fixture(autouse=True)
+def own_home(tmp_path_factory, monkeypatch) -> Path:
+    """Each test's own home, config and state folders (empty at the start)."""
+    root = tmp_path_factory.mktemp("home")
+    for name, sub in (
+        ("HOME", "home"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_STATE_HOME", "state"),
+    ):
+        (root / sub).mkdir()
+        monkeypatch.setenv(name, str(root / sub))
+    return root
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if REAL_HOME_WRITES:
+        session.exitstatus = 1
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = ["the tests wrote into the real home's cognito-tui folders:"]
+        if reporter is not None:
+            reporter.write_line("\n".join([*lines, *REAL_HOME_WRITES[:20]]), red=True)
+
 
 # Rendering differs with NO_COLOR; snapshots and colour checks assume it is unset.
 os.environ.pop("NO_COLOR", None)
