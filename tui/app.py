@@ -34,6 +34,8 @@ class Options:
     auto_sign_in: tuple[str, str] | None = field(default=None, repr=False)
     credentials: tuple[str, str] | None = field(default=None, repr=False)
     journal_folder: Any = None
+    # Only the demo: its backend's port changes every run, its pool does not.
+    journal_endpoint: str | None = None
     # Only the demo: the embedded backend's deliveries, shown under ctrl+o on every screen.
     outbox: Callable[[], list[Any]] | None = None
     # Read the pool's schema (DescribeUserPool) for schema-aware validation; needs IAM
@@ -95,6 +97,7 @@ class CognitoApp(App[None]):
             on_retry=self._on_retry,
             credentials=options.credentials,
             journal_folder=options.journal_folder,
+            journal_endpoint=options.journal_endpoint,
         )
         if options.keymap:
             self.set_keymap(options.keymap)

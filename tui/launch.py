@@ -71,7 +71,14 @@ def add_editor_arguments(parser: argparse.ArgumentParser) -> None:
     mode.add_argument(
         "--demo",
         action="store_true",
-        help="start the embedded Cognito backend with demo data and open its first user",
+        help="start the embedded Cognito backend with demo data and open its first user; "
+        "the demo pool is kept between runs (saved changes stay, pending edits are offered "
+        "again)",
+    )
+    mode.add_argument(
+        "--reset",
+        action="store_true",
+        help="with --demo: forget the kept demo pool and its pending edits, start afresh",
     )
 
 
@@ -159,12 +166,50 @@ def read_access_token(value: str | None) -> str | None:
     return token
 
 
-def _demo(options: Any) -> Any:
-    """The embedded backend in this process, and the editor signed in as its first user."""
+DEMO_ENDPOINT = "cognito-tui-demo"
+
+
+def demo_state_file() -> Path:
+    from tui.core.journal import state_dir
+
+    return state_dir() / "demo" / "pool.json"
+
+
+def forget_demo_journals(keep_pool: str | None) -> int:
+    """Remove the editor's journals of demo pools other than `keep_pool` (pools that no
+    longer exist: a reset, or a state file that could not be read). Returns how many."""
+    import json
+
+    from tui.core.journal import state_dir
+
+    removed = 0
+    for path in (state_dir() / "journal").glob("*.json"):
+        try:
+            record = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if (
+            isinstance(record, dict)
+            and record.get("endpoint") == DEMO_ENDPOINT
+            and record.get("pool_id") != keep_pool
+        ):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def _demo(options: Any, reset: bool = False) -> Any:
+    """The embedded backend in this process, and the editor signed in as its first user.
+    The pool is kept in the state folder between runs (see tui/embedded/demo_state.py)."""
     from tui.embedded import EmbeddedCognito
 
-    backend = EmbeddedCognito(seed="demo")
+    state_file = demo_state_file()
+    if reset:
+        state_file.unlink(missing_ok=True)
+    backend = EmbeddedCognito(seed="demo", state_file=state_file)
     backend.start()
+    forget_demo_journals(backend.user_pool_id)
+    options.journal_endpoint = DEMO_ENDPOINT
     first = backend.users[0]
     options.settings = options.settings.with_(
         region=backend.region,
@@ -177,7 +222,11 @@ def _demo(options: Any) -> Any:
         options.auto_sign_in = (first.username, first.password)
     options.outbox = backend.outbox
     options.describe_pool = True
-    options.hint = "Demo pool: verification codes appear in the outbox: press o (ctrl+o anywhere)."
+    kept = "kept from your last demo" if backend.restored else "new"
+    options.hint = (
+        f"Demo pool ({kept}; --demo --reset starts afresh): verification codes appear in "
+        "the outbox: press o (ctrl+o anywhere)."
+    )
     return backend
 
 
@@ -230,7 +279,10 @@ def run_editor(args: argparse.Namespace) -> int:
         refused = require("--demo (the embedded Cognito backend)", "embedded")
         if refused is not None:
             return refused
-    backend = _demo(options) if args.demo else None
+    if args.reset and not args.demo:
+        sys.stderr.write("cognito-tui: --reset only applies to --demo\n")
+        return 2
+    backend = _demo(options, reset=args.reset) if args.demo else None
     if not args.demo and not options.access_token and not options.admin:
         missing = [n for n in ("pool_id", "client_id") if not getattr(options.settings, n)]
         if missing:

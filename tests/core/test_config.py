@@ -58,3 +58,23 @@ def test_client_secret_only_from_the_environment(tmp_path, monkeypatch):
     options = build_options(parse("--config", str(tmp_path / "empty.toml")))
     assert options.settings.client_secret == "s3cret-from-env"
     assert "s3cret" not in repr(options) and "s3cret" not in repr(options.settings)
+
+
+def test_reset_needs_demo(capsys):
+    from tui.cli import main
+
+    assert main(["--reset"]) == 2
+    assert "--reset only applies to --demo" in capsys.readouterr().err
+
+
+def test_journals_of_demo_pools_that_are_gone_are_removed(own_home):
+    from tui.core.journal import Journal, JournalKey
+    from tui.launch import DEMO_ENDPOINT, forget_demo_journals
+
+    old = Journal(JournalKey(DEMO_ENDPOINT, "us-east-1_Old", "maria"))
+    kept = Journal(JournalKey(DEMO_ENDPOINT, "us-east-1_Now", "maria"))
+    real = Journal(JournalKey("https://cognito-idp.eu-west-1.amazonaws.com", "eu-west-1_X", "a"))
+    for journal in (old, kept, real):
+        journal.write({"sets": {"nickname": "x"}, "deletes": []}, {})
+    assert forget_demo_journals("us-east-1_Now") == 1
+    assert not old.path.exists() and kept.path.exists() and real.path.exists()

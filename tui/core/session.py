@@ -109,13 +109,17 @@ class EditorSession:
         on_retry: Callable[[RetryNotice], None] | None = None,
         credentials: tuple[str, str] | None = None,
         journal_folder: Any = None,
+        journal_endpoint: str | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        """`journal_endpoint` names the service in journal keys when its URL is not
+        stable (the demo's backend listens on a new port every run)."""
         self.settings = settings
         self.read_only = read_only
         self.on_retry = on_retry
         self._credentials = credentials
         self._journal_folder = journal_folder
+        self._journal_endpoint = journal_endpoint
         self.clock = clock
         self._connection: GuardedConnection | None = None
         self._lock = threading.RLock()
@@ -270,7 +274,9 @@ class EditorSession:
     def _open_journal(self) -> None:
         if self.journal is None and self.username:
             key = JournalKey(
-                self.settings.endpoint_url or self.connection.endpoint_url,
+                self._journal_endpoint
+                or self.settings.endpoint_url
+                or self.connection.endpoint_url,
                 self.settings.pool_id or "",
                 self.username,
             )

@@ -384,6 +384,12 @@ def _named_user(ctx: Context, pool: Pool, spec: dict[str, Any], index: int) -> S
     user = _add_user(pool, spec["username"], password, status, values)
     if status == UserStatus.FORCE_CHANGE_PASSWORD:
         ctx.store.temp_passwords[(pool.id, user.username)] = ctx.clock.now()
+    secret = _mfa(ctx, pool, user, spec)
+    return SeedUser(user.username, password, spec["note"], secret)
+
+
+def _mfa(ctx: Context, pool: Pool, user: User, spec: dict[str, Any]) -> str | None:
+    """The demo user's MFA factors; the TOTP secret, when there is one."""
     factors = spec.get("mfa") or []
     secret = None
     if factors:
@@ -394,7 +400,7 @@ def _named_user(ctx: Context, pool: Pool, spec: dict[str, Any], index: int) -> S
         settings.sms_enabled = "SMS_MFA" in factors
         settings.email_enabled = "EMAIL_OTP" in factors
         settings.preferred = spec.get("preferred")
-    return SeedUser(user.username, password, spec["note"], secret)
+    return secret
 
 
 def _generated_users(pool: Pool, count: int, password: str) -> None:
@@ -425,8 +431,37 @@ def _generated_users(pool: Pool, count: int, password: str) -> None:
         _add_user(pool, f"user{i:05d}", password, UserStatus.CONFIRMED, values)
 
 
-def seed(ctx: Context, kind: str, generated: int) -> Seeded:
-    """Create the pool, its client and its users directly in moto's model."""
+def _rekey(backend: Any, pool: Pool, pool_id: str) -> None:
+    """Give a new pool the id a saved demo state had (moto draws a random one)."""
+    backend.user_pools.pop(pool.id, None)
+    pool.arn = pool.arn[: -len(pool.id)] + pool_id
+    pool.id = pool_id
+    backend.user_pools[pool_id] = pool
+
+
+def _restored_user(
+    ctx: Context, pool: Pool, saved: dict[str, Any], spec: dict[str, Any]
+) -> SeedUser:
+    """A demo user as a saved state left them: attributes, sub and status kept; a new
+    password (and TOTP secret), because the state file holds no secret."""
+    password = generate_password()
+    values = {a["Name"]: a["Value"] for a in saved["attributes"] if a.get("Name") != "sub"}
+    status = UserStatus(saved.get("status") or UserStatus.CONFIRMED)  # moto compares by identity
+    user = _add_user(pool, saved["username"], password, status, values)
+    sub = next((a["Value"] for a in saved["attributes"] if a.get("Name") == "sub"), None)
+    if sub:
+        user.id = sub
+        user.update_attributes([{"Name": "sub", "Value": sub}])
+    user.enabled = bool(saved.get("enabled", True))
+    if status == UserStatus.FORCE_CHANGE_PASSWORD:
+        ctx.store.temp_passwords[(pool.id, user.username)] = ctx.clock.now()
+    secret = _mfa(ctx, pool, user, spec)
+    return SeedUser(user.username, password, spec.get("note", ""), secret)
+
+
+def seed(ctx: Context, kind: str, generated: int, restore: dict[str, Any] | None = None) -> Seeded:
+    """Create the pool, its client and its users directly in moto's model; with `restore`
+    (a demo state, see demo_state.py), the same ids, users and attributes as saved."""
     if kind not in ("demo", "empty"):
         raise ValueError(f"unknown seed {kind!r} (demo or empty)")
     if not 0 <= generated <= MAX_GENERATED:
@@ -434,6 +469,8 @@ def seed(ctx: Context, kind: str, generated: int) -> Seeded:
     backend = ctx.moto.backend(ctx.region)
     name = POOL_NAME if kind == "demo" else EMPTY_POOL_NAME
     pool = backend.create_user_pool(name, copy.deepcopy(pool_config(ctx.account_id, ctx.region)))
+    if restore is not None:
+        _rekey(backend, pool, restore["pool_id"])
     ensure_standard_schema(pool)
     sms = {
         "SmsAuthenticationMessage": "Your sign-in code is {####}",
@@ -445,8 +482,19 @@ def seed(ctx: Context, kind: str, generated: int) -> Seeded:
         "Message": "Your sign-in code is {####}",
     }
     client = backend.create_user_pool_client(pool.id, False, client_config())
+    if restore is not None and restore.get("client_id"):
+        pool.clients.pop(client.id, None)
+        client.id = restore["client_id"]
+        pool.clients[client.id] = client
     named = NAMED if kind == "demo" else []
-    users = [_named_user(ctx, pool, spec, i) for i, spec in enumerate(named, 1)]
+    if restore is not None:
+        specs = {spec["username"]: spec for spec in named}
+        users = [
+            _restored_user(ctx, pool, saved, specs.get(saved["username"], {}))
+            for saved in restore["users"]
+        ]
+    else:
+        users = [_named_user(ctx, pool, spec, i) for i, spec in enumerate(named, 1)]
     password = None
     if generated:
         password = generate_password()

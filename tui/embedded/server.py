@@ -9,10 +9,12 @@ touches its own pool, clock, outbox and sessions.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -58,7 +60,10 @@ class EmbeddedCognito:
         *,
         account_id: str = DEFAULT_ACCOUNT_ID,
         on_delivery: Callable[[Delivery], None] | None = None,
+        state_file: Path | None = None,
     ) -> None:
+        """`state_file` (the demo only): the pool's ids, users and attributes are read
+        from it at start when it exists, and written to it whenever they change."""
         from tui.embedded.clock import Clock
         from tui.embedded.outbox import Outbox
         from tui.embedded.store import Store
@@ -85,6 +90,11 @@ class EmbeddedCognito:
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._app: Any = None
+        self.state_file = state_file
+        self.restored = False
+        self._saved: dict[str, Any] | None = None
+        self._saver: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -125,8 +135,13 @@ class EmbeddedCognito:
             )
         finally:
             listener.close()  # the server holds its own duplicate of the socket
+        restore = None
+        if self.state_file is not None:
+            from tui.embedded import demo_state
+
+            restore = demo_state.load(self.state_file)
         try:
-            seeded = seed(ctx, self.seed, self.generated_users)
+            seeded = seed(ctx, self.seed, self.generated_users, restore)
         except BaseException:
             server.server_close()
             raise
@@ -144,13 +159,54 @@ class EmbeddedCognito:
             daemon=True,
         )
         self._thread.start()
+        self.restored = restore is not None
+        if self.state_file is not None:
+            self.save_state()
+            self._stopping.clear()
+            self._saver = threading.Thread(
+                target=self._save_while_running, name="embedded-cognito-state", daemon=True
+            )
+            self._saver.start()
         return self
+
+    # -- the demo's state file -------------------------------------------------------------
+
+    def save_state(self) -> None:
+        """Write the pool's state to `state_file` when it changed since the last write."""
+        if self.state_file is None or self._app is None or self.user_pool_id is None:
+            return
+        from tui.embedded import demo_state
+
+        with self._app.ctx.lock:
+            pool = self._app.ctx.moto.backend(self.region).user_pools.get(self.user_pool_id)
+            if pool is None:
+                return
+            state = demo_state.snapshot(pool, str(self.client_id))
+        if state != self._saved:
+            demo_state.save(self.state_file, state)
+            self._saved = state
+
+    def _save_while_running(self) -> None:
+        """Once a second: a saved change survives even a process that is killed."""
+        while not self._stopping.wait(1.0):
+            try:
+                self.save_state()
+            except OSError as exc:
+                logging.getLogger("tui.embedded.server").error(
+                    "embedded Cognito: cannot save the demo state: %s", exc
+                )
+                return
 
     def stop(self) -> None:
         """Stop serving and drop the seeded pool from moto's (process-wide) model."""
         server, self._server = self._server, None
         if server is None:
             return
+        self._stopping.set()
+        if self._saver is not None:
+            self._saver.join(timeout=5)
+        with contextlib.suppress(OSError):
+            self.save_state()
         server.shutdown()
         server.server_close()
         if self._thread is not None:
