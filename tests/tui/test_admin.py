@@ -124,6 +124,15 @@ async def test_export_streams_every_page(backend, tmp_path):
     names = {u.username for u in backend.users}
     assert names <= {r["username"] for r in rows} and names <= {r["username"] for r in lines}
     assert all(r["email"].endswith("@example.com") for r in rows)
+    # times in ISO 8601 (UTC), booleans lower-case, statuses as Cognito's whole words
+    import re
+
+    for row in rows:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", row["created"]), row
+        assert row["enabled"] in ("true", "false")
+        assert row["status"] in ("CONFIRMED", "FORCE_CHANGE_PASSWORD", "UNCONFIRMED")
+    assert all(isinstance(line["enabled"], bool) for line in lines)
+    assert {"custom:department", "birthdate"} <= set(rows[0])
 
 
 async def test_a_failed_switch_keeps_the_identity(backend, tmp_path):

@@ -3,8 +3,6 @@ switch of IAM identity. Editing one user reuses the attribute table with the adm
 
 from __future__ import annotations
 
-import csv
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from tui.core.errors import CognitoError, from_botocore
+from tui.core.export import export_users
 from tui.core.service import UserRecord
 from tui.screens.modals import Dialog, ErrorDetails, show_help
 from tui.widgets.printable import printable
@@ -427,42 +426,6 @@ def _row(user: UserRecord) -> tuple[str, Text, Text, Text, Text]:
         Text("yes" if user.enabled else "no"),
         Text(printable(user.attributes.get("email", ""))),
     )
-
-
-def export_users(admin: Any, path: Path, filter: str | None, progress: Any) -> int:
-    """Stream every page of the listing into CSV (by extension) or JSON Lines, writing each
-    page as it arrives; returns the number of users written."""
-    jsonl = path.suffix.lower() in (".jsonl", ".ndjson", ".json")
-    count = 0
-    tmp = path.with_name(path.name + ".part")
-    with open(tmp, "w", newline="", encoding="utf-8") as fh:
-        writer: Any = None
-        columns: list[str] = []
-        for page in admin.iter_users(filter=filter):
-            for user in page.users:
-                record = {
-                    "username": user.username,
-                    "status": user.status or "",
-                    "enabled": user.enabled,
-                    "created": user.created,
-                    "modified": user.modified,
-                    **user.attributes,
-                }
-                if jsonl:
-                    fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-                else:
-                    if writer is None:
-                        columns = list(record)
-                        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
-                        writer.writeheader()
-                    for key in record:
-                        if key not in columns:
-                            columns.append(key)  # kept in JSON Lines; CSV keeps its header
-                    writer.writerow(record)
-                count += 1
-            progress(count)
-    tmp.replace(path)
-    return count
 
 
 class ExportDialog(Dialog):
