@@ -34,6 +34,9 @@ class Editor(Terminal):
         self.wait_for("Edit given_name")
         self.keys("C-u")
         self.keys(value, literal=True)
+        # on a busy machine keys can arrive before the field has the focus: see the value
+        # in the field before confirming it
+        self.wait_for(value)
         self.keys("Enter")
         self.wait_for("1 pending change")
 
