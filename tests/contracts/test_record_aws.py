@@ -83,6 +83,7 @@ def test_a_remote_like_backend_has_no_hooks(remote_like):
     ]
 
 
+@pytest.mark.slow
 def test_the_aws_target_records_everything_but_the_unrecordable(remote_like, tmp_path):
     """Every scenario, with --email, --code-command, --slow and an SES identity: all are
     recorded except the ones AWS cannot be made to do, no hook was touched, no code and no
@@ -179,3 +180,43 @@ def test_a_failing_code_command_is_named_without_its_output(tmp_path):
     with pytest.raises(RecordError, match="did not end its output with a code") as caught:
         CodeSource(command=str(noisy)).read("me@x.org", "verify email")
     assert "654321" not in str(caught.value)
+
+
+def test_the_cli_serves_a_remote_like_backend_whose_codes_reach_the_mailbox(tmp_path):
+    """`cognito-tui embedded --remote-like --mailbox FILE`, as a person runs it."""
+    import signal
+    from types import SimpleNamespace
+
+    from tests.embedded.support import client, password_sign_in
+    from tests.embedded.test_cli import Server
+
+    mailbox = tmp_path / "mailbox.jsonl"
+    server = Server("--remote-like", "--mailbox", str(mailbox))
+    try:
+        info = server.info
+        assert info["remote_like"] is True
+        first = info["users"][0]
+        cognito = client(SimpleNamespace(endpoint_url=info["endpoint_url"], region=info["region"]))
+        answer = password_sign_in(cognito, info["client_id"], first["username"], first["password"])
+        token = answer["AuthenticationResult"]["AccessToken"]
+        cognito.get_user_attribute_verification_code(AccessToken=token, AttributeName="email")
+        (message,) = [json.loads(line) for line in mailbox.read_text().splitlines()]
+        assert message["purpose"] == "verify attribute" and message["to"].endswith("@example.com")
+        cognito.verify_user_attribute(
+            AccessToken=token, AttributeName="email", Code=message["code"]
+        )
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(f"{info['endpoint_url']}/_embedded/outbox", timeout=5)
+        assert caught.value.code == 404
+        assert server.stop(signal.SIGTERM) == 0
+    finally:
+        if server.process.poll() is None:
+            server.process.kill()
+            server.process.wait()
+
+
+def test_a_mailbox_needs_the_remote_like_mode(tmp_path, capsys):
+    from tui.cli import main as tui_main
+
+    assert tui_main(["embedded", "--mailbox", str(tmp_path / "m.jsonl")]) == 2
+    assert "--mailbox needs --remote-like" in capsys.readouterr().err

@@ -240,7 +240,7 @@ class EmbeddedCognito:
             "users": [user.as_dict() for user in self.users],
             "generated_users": self.generated_users,
             "generated_password": self.generated_password,
-            "remote_like": self.remote_like,
+            **({"remote_like": True} if self.remote_like else {}),
         }
 
     # -- test and demo hooks ---------------------------------------------------------------
