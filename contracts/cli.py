@@ -209,11 +209,20 @@ def _row(path: Path, index: int, operation: str, v: Violation) -> dict[str, Any]
 
 
 def cmd_record(args: argparse.Namespace, spec: Spec) -> int:
-    from contracts.recording.record import RecordError, check_email, record, select
+    from contracts.recording.record import (
+        RecordError,
+        check_email,
+        record,
+        select,
+        unrecordable,
+    )
 
     if args.list:
+        never = unrecordable("aws")
         for sc in select(None):
             needs = f"  [needs {', '.join(sorted(sc.needs))}]" if sc.needs else ""
+            if sc.name in never:
+                needs += " (never against AWS)"
             sys.stdout.write(f"{sc.name:28} {sc.doc.splitlines()[0]}{needs}\n")
         return EXIT_OK
     aws_only = [
