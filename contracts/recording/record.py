@@ -114,7 +114,7 @@ class CodeSource:
                 ) from exc
             if _is_code(code):
                 return code
-            sys.stderr.write("cognito-contracts: that is not a code (6 digits, no spaces)\n")
+            sys.stderr.write("cognito-contracts: that is not a code (it has no spaces); again:\n")
         raise RecordError(f"no usable code for {address} after {self.attempts} tries")
 
     def _run(self, address: str, why: str) -> str:
