@@ -209,13 +209,41 @@ def _row(path: Path, index: int, operation: str, v: Violation) -> dict[str, Any]
 
 
 def cmd_record(args: argparse.Namespace, spec: Spec) -> int:
-    from contracts.recording.record import RecordError, record, select
+    from contracts.recording.record import (
+        RecordError,
+        check_email,
+        record,
+        select,
+        unrecordable,
+    )
 
     if args.list:
+        never = unrecordable("aws")
         for sc in select(None):
             needs = f"  [needs {', '.join(sorted(sc.needs))}]" if sc.needs else ""
+            if sc.name in never:
+                needs += " (never against AWS)"
             sys.stdout.write(f"{sc.name:28} {sc.doc.splitlines()[0]}{needs}\n")
         return EXIT_OK
+    aws_only = [
+        flag
+        for flag, value in (
+            ("--email", args.email),
+            ("--code-command", args.code_command),
+            ("--slow", args.slow),
+            ("--ses-source-arn", args.ses_source_arn),
+        )
+        if value
+    ]
+    if aws_only and args.target != "aws":
+        raise Unusable(f"{', '.join(aws_only)} only apply to --target aws")
+    if args.email:
+        try:
+            check_email(args.email)
+        except RecordError as exc:
+            raise Unusable(str(exc)) from exc
+    if args.code_command and not args.email:
+        raise Unusable("--code-command needs --email (the address whose codes it prints)")
     if args.target == "aws" and not args.yes:
         raise Unusable(
             "recording against AWS creates a throw-away user pool, app client and users in "
@@ -230,6 +258,10 @@ def cmd_record(args: argparse.Namespace, spec: Spec) -> int:
             region=args.region,
             profile=args.profile,
             progress=lambda msg: sys.stderr.write(f"cognito-contracts: {msg}\n"),
+            email=args.email,
+            code_command=args.code_command,
+            slow=args.slow,
+            ses_source_arn=args.ses_source_arn,
         )
     except RecordError as exc:
         _err(f"{exc}; the cassettes in {args.out} are unchanged")
@@ -263,31 +295,55 @@ def cmd_replay(args: argparse.Namespace, spec: Spec) -> int:
 
 def cmd_drift(args: argparse.Namespace, spec: Spec) -> int:
     from contracts.checker.sources import SourceError
-    from contracts.recording.drift import compare
+    from contracts.recording.drift import compare, compare_recordings
 
     try:
-        report = compare(spec, [args.old], [args.new])
+        calls = compare_recordings(spec, args.old, args.new)
+        # per operation over the same scenarios only: one side's extra scenarios would
+        # otherwise show up as members that vanished
+        report = compare(spec, [str(a) for a, _ in calls.pairs], [str(b) for _, b in calls.pairs])
     except SourceError as exc:
         raise Unusable(str(exc)) from exc
+    drifted = report.drifted or calls.drifted
     if args.json:
         out = {
-            "drift": report.drifted,
+            "drift": drifted,
+            "old": calls.old_label,
+            "new": calls.new_label,
+            "scenarios_compared": calls.compared,
+            "scenarios_only_in_old": calls.only_old,
+            "scenarios_only_in_new": calls.only_new,
+            "differences": [d.as_dict() for d in calls.differences],
             "operations_compared": report.operations,
             "changes": [c.__dict__ for c in report.changes],
             "only_in_old": report.only_old,
             "only_in_new": report.only_new,
         }
         sys.stdout.write(orjson.dumps(out, option=orjson.OPT_INDENT_2).decode() + "\n")
-    else:
-        for change in report.changes:
-            sys.stdout.write(f"{change}\n")
-        for op in report.only_old:
-            sys.stdout.write(f"{op}: only in {args.old} (not compared)\n")
-        for op in report.only_new:
-            sys.stdout.write(f"{op}: only in {args.new} (not compared)\n")
-        verdict = f"{len(report.changes)} structural changes" if report.drifted else "no drift"
-        sys.stdout.write(f"{report.operations} operations compared: {verdict}\n")
-    return EXIT_VIOLATIONS if report.drifted else EXIT_OK
+        return EXIT_VIOLATIONS if drifted else EXIT_OK
+    for difference in calls.differences:
+        sys.stdout.write(f"{difference}\n")
+    for name in calls.only_old:
+        sys.stdout.write(f"{name}: only recorded in {args.old} (not compared)\n")
+    for name in calls.only_new:
+        sys.stdout.write(f"{name}: only recorded in {args.new} (not compared)\n")
+    if report.changes:
+        sys.stdout.write("per operation, over every scenario:\n")
+    for change in report.changes:
+        sys.stdout.write(f"  {change}\n")
+    differing = len({d.scenario for d in calls.differences})
+    sys.stdout.write(
+        f"{len(calls.compared)} scenarios compared ({calls.new_label} against "
+        f"{calls.old_label}): "
+        + (
+            f"{differing} differ, {len(calls.differences)} differences; "
+            if calls.drifted
+            else "no difference; "
+        )
+        + f"{report.operations} operations: "
+        + (f"{len(report.changes)} structural changes\n" if report.drifted else "no drift\n")
+    )
+    return EXIT_VIOLATIONS if drifted else EXIT_OK
 
 
 # -- spec -------------------------------------------------------------------------------
@@ -387,6 +443,30 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--keep-pii", action="store_true", help="keep attribute values and usernames")
     r.add_argument("--region", help="AWS region for --target aws")
     r.add_argument("--profile", help="AWS profile for --target aws")
+    r.add_argument(
+        "--email",
+        metavar="ADDRESS",
+        help="--target aws: your address; each scenario's users get ADDRESS+tag variants, "
+        "and the codes Cognito sends there are asked for (not echoed)",
+    )
+    r.add_argument(
+        "--code-command",
+        metavar="CMD",
+        help="--target aws: instead of asking, run CMD with the address as its last argument "
+        "(and in COGNITO_TUI_CODE_ADDRESS); its last output line is the code",
+    )
+    r.add_argument(
+        "--slow",
+        action="store_true",
+        help="--target aws: also record token expiry, with a 5-minute access token and a "
+        "real wait (about 6 minutes)",
+    )
+    r.add_argument(
+        "--ses-source-arn",
+        metavar="ARN",
+        help="--target aws: send the pool's email from this SES identity of yours, which "
+        "Cognito requires for email sign-in codes (EMAIL_OTP)",
+    )
     r.add_argument("--list", action="store_true", help="list the scenarios and exit")
     r.set_defaults(func=cmd_record)
 
@@ -396,11 +476,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser(
         "drift",
-        help="structural differences between two cassette sets",
+        help="what differs between two recordings of the same scenarios (say embedded, AWS)",
         description=(
-            "Per operation: members that appeared or vanished, type changes and new error "
-            "codes between OLD and NEW. Exit 0 when nothing structural changed, 1 when "
-            "something did. Values (ids, timestamps) never count."
+            "Scenario by scenario (cassettes paired by file name), call by call, in words: "
+            "another error or message, members that appeared or vanished, type changes, "
+            "attributes returned or not, calls only one side made; then, per operation over "
+            "all scenarios, members and error codes. Values (ids, timestamps, tokens) never "
+            "count; error messages do. Exit 0 no difference, 1 differences found, 2 unusable "
+            "input (a missing folder, no cassette, no scenario in common)."
         ),
     )
     d.add_argument("old", metavar="OLD")

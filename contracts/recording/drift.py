@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from contracts.checker.exchange import Exchange
@@ -153,4 +154,293 @@ def compare(spec: Spec, old_paths: list[str], new_paths: list[str]) -> DriftRepo
         only_old=sorted(set(old) - set(new)),
         only_new=sorted(set(new) - set(old)),
         operations=len(common),
+    )
+
+
+# -- per interaction: what a person reviewing an AWS recording wants to read -----------------
+
+
+@dataclass
+class Difference:
+    """One way an interaction of a scenario differs between two recordings, in words."""
+
+    scenario: str
+    operation: str
+    ordinal: int  # the n-th call of this operation in the scenario, from 1
+    kind: str  # error, message, outcome, member, type, attribute, request, call
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.scenario}: {self.operation} #{self.ordinal}: {self.text}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "operation": self.operation,
+            "ordinal": self.ordinal,
+            "kind": self.kind,
+            "text": self.text,
+        }
+
+
+@dataclass
+class RecordingDrift:
+    differences: list[Difference]
+    compared: list[str]  # scenarios in both
+    only_old: list[str]
+    only_new: list[str]
+    old_label: str
+    new_label: str
+    pairs: list[tuple[Path, Path]] = field(default_factory=list)  # the cassettes compared
+
+    @property
+    def drifted(self) -> bool:
+        return bool(self.differences)
+
+
+@dataclass
+class _Call:
+    operation: str
+    ordinal: int
+    status: int | None
+    request: Any
+    response: Any
+
+
+def _calls(spec: Spec, exchanges: list[Exchange]) -> list[_Call]:
+    seen: dict[str, int] = defaultdict(int)
+    out = []
+    for ex in exchanges:
+        target = ex.target or ""
+        op = target[len(PREFIX) :] if target.startswith(PREFIX) else target or "(no target)"
+        seen[op] += 1
+        out.append(_Call(op, seen[op], ex.status, _json(ex.request_body), _json(ex.response_body)))
+    return out
+
+
+def _members(spec: Spec, op: str, kind: str, body: Any) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    operation = spec.operations.get(op)
+    shape = getattr(operation, kind, None) if operation is not None else None
+    if isinstance(body, dict):
+        _walk(spec, {"$ref": "#/$defs/" + shape} if shape else None, body, "$", out)
+    return dict(out)
+
+
+def _said(label: str, call: _Call) -> str:
+    """`AWS answered InvalidParameterException 'user.custom:x: ...'`, or a success."""
+    body = call.response if isinstance(call.response, dict) else {}
+    error = body.get("__type")
+    if isinstance(error, str):
+        message = body.get("message", body.get("Message"))
+        shown = f" {message!r}" if isinstance(message, str) else " with no message"
+        return f"{label} answered {normalise_error_type(error)}{shown}"
+    return f"{label} answered {call.status} (success)"
+
+
+def _readable(path: str) -> str:
+    """`$.UserAttributes[].Name` -> `UserAttributes[].Name`."""
+    return path[2:] if path.startswith("$.") else path
+
+
+def _has(path: str, present: bool) -> str:
+    """`has a new member X` / `lacks the member X`; a list's items are named as such."""
+    name = _readable(path)
+    if name.endswith("[]"):
+        return f"has items in {name[:-2]}" if present else f"has no items in {name[:-2]}"
+    return f"has a new member {name}" if present else f"lacks the member {name}"
+
+
+def _topmost(paths: list[str]) -> list[str]:
+    """New members are named once: `NewMember`, not also `NewMember.Nested`."""
+    out: list[str] = []
+    for path in sorted(paths):
+        if not any(
+            path.startswith(p) and path[len(p) : len(p) + 1] in (".", "[", "{") for p in out
+        ):
+            out.append(path)
+    return out
+
+
+def _attribute_names(body: Any) -> dict[str, set[str]]:
+    """Names in Name/Value lists (UserAttributes, Attributes): which attributes came back
+    is a fact about Cognito even though names are values to the structure."""
+    out: dict[str, set[str]] = {}
+    if not isinstance(body, dict):
+        return out
+    for key, value in body.items():
+        if (
+            isinstance(value, list)
+            and value
+            and all(isinstance(v, dict) and "Name" in v for v in value)
+        ):
+            out[key] = {str(v["Name"]) for v in value}
+        elif isinstance(value, dict):
+            for sub, names in _attribute_names(value).items():
+                out[f"{key}.{sub}"] = names
+    return out
+
+
+def _compare_call(
+    spec: Spec, scenario: str, old: _Call, new: _Call, labels: tuple[str, str]
+) -> list[Difference]:
+    out: list[Difference] = []
+    old_label, new_label = labels
+
+    def add(kind: str, text: str) -> None:
+        out.append(Difference(scenario, new.operation, new.ordinal, kind, text))
+
+    old_ok, new_ok = old.status == 200, new.status == 200
+    if not (old_ok and new_ok):
+        if _said("", old) != _said("", new):
+            kind = "message" if (not old_ok and not new_ok) else "outcome"
+            if not old_ok and not new_ok:
+                o = old.response if isinstance(old.response, dict) else {}
+                n = new.response if isinstance(new.response, dict) else {}
+                if normalise_error_type(str(o.get("__type"))) != normalise_error_type(
+                    str(n.get("__type"))
+                ):
+                    kind = "error"
+            add(kind, f"{_said(new_label, new)}, {_said(old_label, old)}")
+        if old.status != new.status and old_ok == new_ok:
+            add("outcome", f"{new_label} answered HTTP {new.status}, {old_label} {old.status}")
+    else:
+        o, n = (_members(spec, old.operation, "output", c.response) for c in (old, new))
+        for path in _topmost([p for p in n if p not in o]):
+            add(
+                "member",
+                f"the answer {_has(path, True)} ({new_label} sent it, {old_label} did not)",
+            )
+        for path in _topmost([p for p in o if p not in n]):
+            add(
+                "member",
+                f"the answer {_has(path, False)} ({old_label} sent it, {new_label} did not)",
+            )
+        for path in sorted(set(o) & set(n)):
+            if o[path] != n[path]:
+                add(
+                    "type",
+                    f"the member {_readable(path)} is {'/'.join(sorted(n[path]))} in "
+                    f"{new_label}, {'/'.join(sorted(o[path]))} in {old_label}",
+                )
+        old_names, new_names = _attribute_names(old.response), _attribute_names(new.response)
+        for key in sorted(set(old_names) & set(new_names)):
+            extra = sorted(new_names[key] - old_names[key])
+            gone = sorted(old_names[key] - new_names[key])
+            if extra:
+                add("attribute", f"{key} has {', '.join(extra)} in {new_label}, not in {old_label}")
+            if gone:
+                add(
+                    "attribute",
+                    f"{key} lacks {', '.join(gone)} in {new_label} ({old_label} has "
+                    f"{'it' if len(gone) == 1 else 'them'})",
+                )
+    o, n = (_members(spec, old.operation, "input", c.request) for c in (old, new))
+    for path in _topmost([p for p in n if p not in o]):
+        add(
+            "request",
+            f"the request {_has(path, True)} (the scenario or the editor changed)",
+        )
+    for path in _topmost([p for p in o if p not in n]):
+        add(
+            "request",
+            f"the request {_has(path, False)} (the scenario or the editor changed)",
+        )
+    return out
+
+
+def _compare_scenario(
+    spec: Spec, scenario: str, old: list[_Call], new: list[_Call], labels: tuple[str, str]
+) -> list[Difference]:
+    import difflib
+
+    out: list[Difference] = []
+    matcher = difflib.SequenceMatcher(
+        a=[c.operation for c in old], b=[c.operation for c in new], autojunk=False
+    )
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for a, b in zip(old[i1:i2], new[j1:j2], strict=True):
+                out += _compare_call(spec, scenario, a, b, labels)
+            continue
+        for call in new[j1:j2]:
+            out.append(
+                Difference(
+                    scenario,
+                    call.operation,
+                    call.ordinal,
+                    "call",
+                    f"only the {labels[1]} recording makes this call",
+                )
+            )
+        for call in old[i1:i2]:
+            out.append(
+                Difference(
+                    scenario,
+                    call.operation,
+                    call.ordinal,
+                    "call",
+                    f"only the {labels[0]} recording makes this call",
+                )
+            )
+    return out
+
+
+def _recordings(paths: list[str]) -> dict[str, Path]:
+    from contracts.checker.sources import SourceError
+
+    files = [p for p in expand(paths) if p.suffix in (".yaml", ".yml", ".json")]
+    if not files:
+        raise SourceError(f"{', '.join(paths)}: no cassette found")
+    return {p.stem: p for p in files}
+
+
+def _label(files: list[Path], fallback: str) -> str:
+    """`AWS` or `embedded` when every cassette says the same target, else the folder."""
+    from contracts.recording.record import read_metadata
+
+    targets = set()
+    for path in files:
+        try:
+            targets.add(str(read_metadata(path).get("target") or ""))
+        except Exception:  # a cassette without metadata: fall back to the name
+            targets.add("")
+    if len(targets) == 1 and (target := targets.pop()):
+        return {"aws": "AWS", "embedded": "embedded"}.get(target, target)
+    return fallback
+
+
+def compare_recordings(spec: Spec, old_path: str, new_path: str) -> RecordingDrift:
+    """Scenario by scenario (cassettes paired by file name; two single files are one pair),
+    call by call: what the NEW recording answered differently from the OLD one."""
+    from contracts.checker.sources import SourceError
+
+    old, new = _recordings([old_path]), _recordings([new_path])
+    if Path(old_path).is_file() and Path(new_path).is_file():
+        name = Path(new_path).stem
+        old, new = {name: next(iter(old.values()))}, {name: next(iter(new.values()))}
+    common = sorted(set(old) & set(new))
+    if not common:
+        raise SourceError(f"{old_path} and {new_path} have no scenario in common")
+    old_label = _label(list(old.values()), old_path)
+    new_label = _label(list(new.values()), new_path)
+    if old_label == new_label:
+        old_label, new_label = f"{old_label} ({old_path})", f"{new_label} ({new_path})"
+    differences: list[Difference] = []
+    for name in common:
+        differences += _compare_scenario(
+            spec,
+            name,
+            _calls(spec, read_exchanges(old[name])),
+            _calls(spec, read_exchanges(new[name])),
+            (old_label, new_label),
+        )
+    return RecordingDrift(
+        differences,
+        common,
+        sorted(set(old) - set(new)),
+        sorted(set(new) - set(old)),
+        old_label,
+        new_label,
+        [(old[name], new[name]) for name in common],
     )

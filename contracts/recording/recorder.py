@@ -86,6 +86,11 @@ class Scrubber:
     _counters: dict[str, int] = field(default_factory=lambda: {"q": 0, "r": 0}, repr=False)
     _rendered: dict[str, str] = field(default_factory=dict, repr=False)
     region: str = "us-east-1"
+    # real value -> the scenario's own stand-in (a person's address recorded against AWS ->
+    # the example.com address replay sends); applied before faking, unless keep_pii
+    aliases: dict[str, str] = field(default_factory=dict)
+    # text -> stand-in inside any free-text string (an AWS account id, an SES domain)
+    substitutions: dict[str, str] = field(default_factory=dict)
     _last_operation: str | None = None
 
     # -- numbering -------------------------------------------------------------------------
@@ -124,6 +129,7 @@ class Scrubber:
         """A deterministic fake of the same form: emails stay emails, phones phones."""
         if self.keep_pii or self.passthrough or is_placeholder(value):
             return value
+        value = self.aliases.get(value, value)
         if value in ("true", "false", ""):
             return value  # booleans and empty values are not personal data
         if _RESERVED_EMAIL.match(value):
@@ -154,6 +160,8 @@ class Scrubber:
         if self.keep_pii:
             return value
         value = _EMAIL_IN_TEXT.sub(lambda m: self.pii_fake(m.group(0), origin, "value"), value)
+        for text, stand_in in self.substitutions.items():
+            value = value.replace(text, stand_in)
         return _PHONE_IN_TEXT.sub(lambda m: self.pii_fake(m.group(0), origin, "value"), value)
 
     # -- bodies ----------------------------------------------------------------------------

@@ -6,8 +6,11 @@ there is no service at all: `run` executes again against the cassette, with stan
 credentials, so a change in the code that alters what is sent fails the replay.
 
 A scenario states what it needs from the environment: `codes` (reading verification codes),
-`clock` (moving time forward), `throttle` (a rate limit), `seed` (the embedded demo users
-with sign-in challenges). Recording against AWS skips the scenarios it cannot support.
+`clock` (time past an access token's validity), `code-expiry` (time past a verification
+code's 24 hours), `throttle` (a rate limit), `seed` (users with sign-in challenges: the
+embedded demo users, or users made through the admin API), `otp-mfa` (a second factor
+delivered by message: SMS or email OTP). Recording skips what its target cannot provide,
+saying why (record.py).
 
 Scenarios assert on structure and error codes, never on values: in replay the values are
 the cassette's placeholders.
@@ -48,6 +51,8 @@ class Env(Protocol):
     def user(self, role: str) -> Credentials: ...
 
     def create_user(self, role: str, attributes: dict[str, str]) -> Credentials: ...
+
+    def seed_user(self, role: str) -> Credentials: ...
 
     def code(self, username: str, attribute: str) -> str: ...
 
@@ -145,6 +150,17 @@ def fresh_user(role: str, **attributes: str) -> Callable[[Env], dict[str, Any]]:
     return setup
 
 
+def seeded(role: str) -> Callable[[Env], dict[str, Any]]:
+    """A setup step: the user with a sign-in challenge named by `role` (new-password,
+    totp, otp, select-mfa), made before recording starts."""
+
+    def setup(env: Env) -> dict[str, Any]:
+        env.seed_user(role)
+        return {}
+
+    return setup
+
+
 # -- sign-in -----------------------------------------------------------------------------------
 
 
@@ -201,19 +217,19 @@ def _challenge_flow(env: Env, role: str, expected: list[str]) -> None:
     UserAttributes(conn, lambda: step.access_token).get_user()  # type: ignore[union-attr]
 
 
-@scenario("signin-new-password", needs=("seed",))
+@scenario("signin-new-password", needs=("seed",), setup=seeded("new-password"))
 def _signin_new_password(env: Env, ctx: dict[str, Any]) -> None:
     """A user created by an admin answers NEW_PASSWORD_REQUIRED, then has tokens."""
     _challenge_flow(env, "new-password", ["NEW_PASSWORD_REQUIRED"])
 
 
-@scenario("signin-totp", needs=("seed",))
+@scenario("signin-totp", needs=("seed",), setup=seeded("totp"))
 def _signin_totp(env: Env, ctx: dict[str, Any]) -> None:
     """SRP, then SOFTWARE_TOKEN_MFA answered with the authenticator code."""
     _challenge_flow(env, "totp", ["SOFTWARE_TOKEN_MFA"])
 
 
-@scenario("signin-otp", needs=("seed", "codes"))
+@scenario("signin-otp", needs=("seed", "codes", "otp-mfa"), setup=seeded("otp"))
 def _signin_otp(env: Env, ctx: dict[str, Any]) -> None:
     """SRP, then an SMS or email one-time code from the delivery."""
     role = "otp"
@@ -228,7 +244,7 @@ def _signin_otp(env: Env, ctx: dict[str, Any]) -> None:
     expect(isinstance(done, Tokens), "tokens after the code")
 
 
-@scenario("signin-select-mfa", needs=("seed",))
+@scenario("signin-select-mfa", needs=("seed", "otp-mfa"), setup=seeded("select-mfa"))
 def _signin_select_mfa(env: Env, ctx: dict[str, Any]) -> None:
     """SELECT_MFA_TYPE offers the user's methods; choosing TOTP leads to its code."""
     _challenge_flow(env, "select-mfa", ["SELECT_MFA_TYPE", "SOFTWARE_TOKEN_MFA"])
@@ -400,7 +416,7 @@ def _verify_wrong(env: Env, ctx: dict[str, Any]) -> None:
 
 @scenario(
     "verify-expired-code",
-    needs=("codes", "clock"),
+    needs=("codes", "code-expiry"),
     setup=fresh_user("main", email="main@example.com"),
 )
 def _verify_expired(env: Env, ctx: dict[str, Any]) -> None:

@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 
 from contracts.recording.drift import compare
-from contracts.recording.record import AWS_PREFIX, AwsEnv, EmbeddedEnv, RecordError, record, replay
+from contracts.recording.record import (
+    AWS_PREFIX,
+    SKIP_REASONS,
+    AwsEnv,
+    EmbeddedEnv,
+    RecordError,
+    record,
+    replay,
+)
 from contracts.recording.recorder import looks_like_jwt
 
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes"
@@ -86,7 +94,7 @@ def test_the_aws_target_provisions_a_throwaway_pool_and_deletes_it(tmp_path, mon
             ["get-user", "update-plain", "verify-good-code"], "aws", tmp_path, env_factory=factory
         )
         assert [p.name for p in result.written] == ["get-user.yaml", "update-plain.yaml"]
-        assert result.skipped == [("verify-good-code", "needs codes")]
+        assert result.skipped == [("verify-good-code", SKIP_REASONS["codes"])]
         pool_id = created[0].pool_id
         env = created[0]
         pools = env.connection().call("ListUserPools", MaxResults=60)["UserPools"]
@@ -120,3 +128,82 @@ def test_drift_sees_structure_not_values(tmp_path):
     kinds = {(c.operation, c.kind, c.path) for c in report.changes}
     assert ("GetUser", "appeared", "$.NewMember") in kinds
     assert ("GetUser", "appeared", "$.NewMember.Nested") in kinds
+
+
+def _edit_response(path: Path, index: int, change) -> None:
+    import yaml
+
+    data = yaml.safe_load(path.read_text())
+    response = data["interactions"][index]["response"]
+    body = json.loads(response["body"]["string"])
+    response["body"]["string"] = json.dumps(change(body))
+    data["metadata"]["target"] = "aws"
+    path.write_text(yaml.safe_dump(data))
+
+
+def test_drift_says_per_interaction_what_aws_answered_differently(tmp_path, capsys):
+    """An AWS recording against the embedded one: another error message, a new member in an
+    answer, an attribute not returned; each named by scenario, operation and call number,
+    with exit codes a CI can use."""
+    from contracts.checker.spec import default_spec
+    from contracts.cli import main
+    from contracts.recording.drift import compare_recordings
+
+    old, new = tmp_path / "embedded", tmp_path / "aws"
+    old.mkdir()
+    new.mkdir()
+    for name in ("get-user", "update-immutable", "signin-password"):
+        shutil.copy(CASSETTES / f"{name}.yaml", old)
+        shutil.copy(CASSETTES / f"{name}.yaml", new)
+    assert main(["drift", str(old), str(new)]) == 0
+    assert "3 scenarios compared" in capsys.readouterr().out
+
+    aws_message = "user.custom:employee_id: Attribute cannot be updated.\n"
+    _edit_response(new / "update-immutable.yaml", 1, lambda b: {**b, "message": aws_message})
+
+    def get_user(body):
+        body["PreferredMfaSetting"] = "SOFTWARE_TOKEN_MFA"
+        body["MFAOptions"] = [{"DeliveryMedium": "EMAIL", "AttributeName": "email"}]
+        body["UserAttributes"] = [a for a in body["UserAttributes"] if a["Name"] != "given_name"]
+        return body
+
+    _edit_response(new / "get-user.yaml", 1, get_user)
+    for path in new.iterdir():  # the whole new side is an AWS recording
+        _edit_response(path, 0, lambda b: b)
+    report = compare_recordings(default_spec(), str(old), str(new))
+    said = [str(d) for d in report.differences]
+    old_message = json.loads(
+        __import__("yaml").safe_load((old / "update-immutable.yaml").read_text())["interactions"][
+            1
+        ]["response"]["body"]["string"]
+    )["message"]
+    assert said == [
+        "get-user: GetUser #1: the answer has items in MFAOptions (AWS sent it, embedded did not)",
+        "get-user: GetUser #1: the answer has a new member PreferredMfaSetting (AWS sent it, "
+        "embedded did not)",
+        "get-user: GetUser #1: UserAttributes lacks given_name in AWS (embedded has it)",
+        f"update-immutable: UpdateUserAttributes #1: AWS answered InvalidParameterException "
+        f"{aws_message!r}, embedded answered InvalidParameterException {old_message!r}",
+    ]
+    assert main(["drift", str(old), str(new)]) == 1
+    out = capsys.readouterr().out
+    assert "'user.custom:employee_id: Attribute cannot be updated.\\n'" in out
+    assert main(["drift", "--json", str(old), str(new)]) == 1
+    assert len(json.loads(capsys.readouterr().out)["differences"]) == 4
+    # a call only one side made
+    import yaml
+
+    data = yaml.safe_load((new / "signin-password.yaml").read_text())
+    data["interactions"].append(data["interactions"][0])
+    (new / "signin-password.yaml").write_text(yaml.safe_dump(data))
+    report = compare_recordings(default_spec(), str(old), str(new))
+    assert "signin-password: InitiateAuth #2: only the AWS recording makes this call" in [
+        str(d) for d in report.differences
+    ]
+    # unusable input: a missing folder, or nothing in common
+    assert main(["drift", str(old), str(tmp_path / "nowhere")]) == 2
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    shutil.copy(CASSETTES / "refresh.yaml", lone)
+    assert main(["drift", str(old), str(lone)]) == 2
+    assert "no scenario in common" in capsys.readouterr().err

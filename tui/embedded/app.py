@@ -11,7 +11,8 @@
 Requests without a Cognito target (moto's JWKS and OpenID endpoints) go to moto as they
 are. `/_embedded/...` control endpoints serve the outbox, the clock, the rate limits and
 the connection info to other processes; a request carrying an X-Amz-Target never reaches
-them, so no Cognito call can move the clock or read codes.
+them, so no Cognito call can move the clock or read codes. A remote-like backend serves only
+`info` among them (server.py).
 """
 
 from __future__ import annotations
@@ -56,12 +57,17 @@ class EmbeddedApp:
         *,
         strict: bool,
         info: Callable[[], dict[str, Any]],
+        control: frozenset[str] | None = None,
+        on_refused: Callable[[str], None] | None = None,
     ) -> None:
         self.ctx = ctx
         self.spec = ctx.spec
         self.limiter = limiter
         self.strict = strict
         self.info = info
+        # the control endpoints served (None: all); a remote-like backend keeps only `info`
+        self.control_allowed = control
+        self.on_refused = on_refused
         self.validator = RequestValidator(ctx.spec)
         self.moto_ops = moto_operations(ctx.spec.operations)
         self.served = (self.moto_ops | set(HANDLERS)) & set(ctx.spec.operations)
@@ -192,6 +198,13 @@ class EmbeddedApp:
         self, environ: dict[str, Any], name: str
     ) -> tuple[str, list[tuple[str, str]], bytes]:
         method = environ.get("REQUEST_METHOD")
+        if self.control_allowed is not None and name not in self.control_allowed:
+            if self.on_refused is not None:
+                self.on_refused(name)
+            return _json_response(
+                "404 Not Found",
+                {"error": f"no control endpoint {name}: this backend is remote-like"},
+            )
         try:
             if name == "outbox" and method == "GET":
                 result: Any = [d.as_dict() for d in self.ctx.outbox.items()]

@@ -81,6 +81,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "number; repeatable",
     )
     parser.add_argument("--region", default="us-east-1", help="AWS region to emulate")
+    parser.add_argument(
+        "--remote-like",
+        action="store_true",
+        help="behave like a remote AWS account: no outbox, clock or rate-limit control "
+        "endpoints; time passes for real (for proving `cognito-contracts record --target aws`)",
+    )
+    parser.add_argument(
+        "--mailbox",
+        metavar="FILE",
+        help="with --remote-like: append every message sent (recipient and code) to FILE as "
+        "JSON lines, created readable by you only, as a mailbox API would list them",
+    )
 
 
 def print_delivery(delivery: Any) -> None:
@@ -93,8 +105,13 @@ def print_delivery(delivery: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from tui.embedded.server import EmbeddedCognito
 
+    if args.mailbox and not args.remote_like:
+        print("cognito-tui embedded: --mailbox needs --remote-like", file=sys.stderr)
+        return 2
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in STOP_SIGNALS}
     backend = EmbeddedCognito(
@@ -104,6 +121,8 @@ def run(args: argparse.Namespace) -> int:
         port=args.port,
         region=args.region,
         on_delivery=print_delivery,
+        remote_like=args.remote_like,
+        mailbox=Path(args.mailbox) if args.mailbox else None,
     )
     try:
         try:

@@ -360,9 +360,10 @@ def _add_user(
     return user
 
 
-def _named_user(ctx: Context, pool: Pool, spec: dict[str, Any], index: int) -> SeedUser:
-    password = generate_password()
-    values = {
+def named_values(spec: dict[str, Any], index: int) -> dict[str, str]:
+    """The attributes of the `index`-th (from 1) named demo user; the recorder gives the
+    users it makes in AWS the same ones."""
+    return {
         "given_name": spec["given_name"],
         "family_name": spec["family_name"],
         "name": f"{spec['given_name']} {spec['family_name']}",
@@ -380,6 +381,11 @@ def _named_user(ctx: Context, pool: Pool, spec: dict[str, Any], index: int) -> S
         "custom:employee_id": spec["employee_id"],
         "custom:level": spec["level"],
     }
+
+
+def _named_user(ctx: Context, pool: Pool, spec: dict[str, Any], index: int) -> SeedUser:
+    password = generate_password()
+    values = named_values(spec, index)
     status = spec.get("status", UserStatus.CONFIRMED)
     user = _add_user(pool, spec["username"], password, status, values)
     if status == UserStatus.FORCE_CHANGE_PASSWORD:

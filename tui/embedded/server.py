@@ -5,6 +5,14 @@ werkzeug's threaded server on loopback (port 0 picks a free port; the real one i
 back). moto's state lives in this process, which is what lets the middleware complete it.
 Several instances may run in one process; they share moto's global model but each only
 touches its own pool, clock, outbox and sessions.
+
+`remote_like=True` makes the backend behave as a remote AWS account does for a client: no
+outbox, clock or rate-limit hook is reachable, neither from Python (the hook methods raise
+`HookUnavailable` and count the attempt in `hook_attempts`) nor over HTTP (the control
+endpoints answer 404, except `info`). Codes only leave the backend as messages do from AWS:
+appended to a mailbox file (`mailbox=`), one JSON line per message, which a mailbox
+reader such as `record --code-command` reads, or through `on_delivery`. Time passes for
+real. This is how `record --target aws` is proven without an AWS account.
 """
 
 from __future__ import annotations
@@ -25,6 +33,31 @@ from tui.embedded.seed import SeedUser
 DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
 LOOPBACK = "127.0.0.1"
+REMOTE_LIKE_CONTROL = frozenset({"info"})  # the control endpoints a remote-like backend keeps
+
+
+class HookUnavailable(RuntimeError):
+    """A test hook (outbox, clock, rate limit) called on a remote-like backend."""
+
+
+def append_to_mailbox(path: Path, delivery: Delivery) -> None:
+    """One JSON line per message, as a mailbox API would list it: recipient, code, why.
+    The file is created readable by its owner only."""
+    import json
+    import os
+
+    line = json.dumps(
+        {
+            "to": delivery.destination,
+            "attribute": delivery.attribute,
+            "medium": delivery.medium,
+            "code": delivery.code,
+            "purpose": delivery.purpose,
+        }
+    )
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
 
 
 class _RequestHandler(WSGIRequestHandler):
@@ -61,6 +94,8 @@ class EmbeddedCognito:
         account_id: str = DEFAULT_ACCOUNT_ID,
         on_delivery: Callable[[Delivery], None] | None = None,
         state_file: Path | None = None,
+        remote_like: bool = False,
+        mailbox: Path | None = None,
     ) -> None:
         """`state_file` (the demo only): the pool's ids, users and attributes are read
         from it at start when it exists, and written to it whenever they change."""
@@ -82,6 +117,14 @@ class EmbeddedCognito:
         self._outbox = Outbox()
         if on_delivery is not None:
             self._outbox.subscribe(on_delivery)
+        if mailbox is not None and not remote_like:
+            raise ValueError("a mailbox file is only for the remote-like mode")
+        self.remote_like = remote_like
+        self.mailbox = mailbox
+        if mailbox is not None:
+            self._outbox.subscribe(lambda delivery: append_to_mailbox(mailbox, delivery))
+        # every hook call a remote-like backend refused: (hook, detail)
+        self.hook_attempts: list[tuple[str, str]] = []
         self.user_pool_id: str | None = None
         self.client_id: str | None = None
         self.users: list[SeedUser] = []
@@ -119,7 +162,14 @@ class EmbeddedCognito:
             store=self.store,
             moto_app=create_backend_app("cognito-idp"),
         )
-        app = EmbeddedApp(ctx, limiter, strict=self.strict, info=self.info)
+        app = EmbeddedApp(
+            ctx,
+            limiter,
+            strict=self.strict,
+            info=self.info,
+            control=REMOTE_LIKE_CONTROL if self.remote_like else None,
+            on_refused=lambda name: self.hook_attempts.append(("http", name)),
+        )
         app.spec_violations = self.spec_violations
         # Bind first, ourselves: a busy port raises OSError (werkzeug would print and exit)
         # before anything is added to moto's model.
@@ -243,15 +293,27 @@ class EmbeddedCognito:
             "users": [user.as_dict() for user in self.users],
             "generated_users": self.generated_users,
             "generated_password": self.generated_password,
+            **({"remote_like": True} if self.remote_like else {}),
         }
 
     # -- test and demo hooks ---------------------------------------------------------------
 
+    def _hook(self, name: str, detail: str = "") -> None:
+        """Refuse a test hook in the remote-like mode, remembering the attempt."""
+        if self.remote_like:
+            self.hook_attempts.append((name, detail))
+            raise HookUnavailable(
+                f"{name} is a test hook, and this backend is remote-like: like an AWS account "
+                "it has none (codes arrive in the mailbox, time passes for real)"
+            )
+
     def outbox(self) -> list[Delivery]:
+        self._hook("outbox")
         return self._outbox.items()
 
     def latest_code(self, username: str, attribute: str = "email") -> str:
         """The newest code delivered to `username` through `attribute`."""
+        self._hook("latest_code", attribute)
         delivery = self._outbox.latest(username, attribute)
         if delivery is None:
             raise LookupError(f"no code was delivered to {username} by {attribute}")
@@ -259,10 +321,12 @@ class EmbeddedCognito:
 
     def advance_clock(self, seconds: float) -> None:
         """Move the backend's now forward (token, session and code expiry)."""
+        self._hook("advance_clock", str(seconds))
         self.clock.advance(seconds)
 
     def set_rate_limit(self, category: str, per_second: float | None) -> None:
         """Throttle a quota category (`*` for all) to `per_second`; None lifts the limit."""
+        self._hook("set_rate_limit", category)
         self._require_started()
         self._app.limiter.set(category, per_second)
 
