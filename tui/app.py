@@ -41,6 +41,9 @@ class Options:
     describe_pool: bool = False
     # Admin mode: IAM credentials (checked with STS first), pools, users, admin calls.
     admin: bool = False
+    # Admin mode: requests per second of a search that scans the pool (None: the default
+    # pace, below ListUsers' quota).
+    scan_rate: float | None = None
     # Freeze the heap once the first data is on screen (see CognitoApp.first_data_shown):
     # set by the command; off in tests, which run many apps in one process.
     freeze_heap: bool = False

@@ -130,6 +130,8 @@ class EditorSession:
         self.identity: Identity | None = None
         self.admin_username: str | None = None
         self.mark_verified: set[str] = set()
+        # Admin mode: what searches fetched of each pool (see tui.core.search.ScanCache).
+        self._scan_caches: dict[tuple[str, str], Any] = {}
 
     # -- connection ------------------------------------------------------------------------
 
@@ -183,6 +185,15 @@ class EditorSession:
         if not pool:
             raise CognitoError("MissingSetting", "No user pool chosen.")
         return PoolAdmin(self.connection, pool)
+
+    def scan_cache(self, pool_id: str) -> Any:
+        """The users a search of this pool fetched in this session (and the identity's
+        account: another identity may see another pool by the same id)."""
+        from tui.core.search import ScanCache
+
+        key = (self.identity.account if self.identity else "", pool_id)
+        with self._lock:
+            return self._scan_caches.setdefault(key, ScanCache())
 
     def open_user(self, pool_id: str, username: str) -> None:
         """Edit another user of a pool with the admin calls; a fresh draft and journal."""
