@@ -281,6 +281,7 @@ def scan(
     matches found in it (possibly none, so progress can be shown). Failures come back in
     the outcome, never raised; what was fetched stays in the cache."""
     stop = stop or threading.Event()
+    keep = cache is not None  # without a cache nothing is kept (the command line)
     cache = cache if cache is not None else ScanCache()
     matches = query.matcher()
     progress = Progress(0, 0, total, 0, 0)
@@ -312,7 +313,7 @@ def scan(
                 cache.reset()  # a stale token: the next search starts from the first page
             return ScanOutcome(progress, False, error=error)
         progress.calls += 1
-        if server is None:
+        if server is None and keep:
             cache.add(page.users, page.next_token)
         found = [u for u in page.users if matches(u)]
         progress.scanned += len(page.users)
