@@ -77,8 +77,11 @@ def _first(*values: str | None) -> str | None:
     return None
 
 
-def build_options(args: argparse.Namespace) -> Any:
-    from tui.app import Options
+def build_options(args: argparse.Namespace, *, prefetch: bool = False) -> Any:
+    """The editor's Options from the command line, the environment and the config file.
+
+    `prefetch`: start fetching the first answer (tui.prefetch) as soon as the settings are
+    known, before Textual is imported (tui.app), so that the two overlap."""
     from tui.core.config import load_config
     from tui.core.connection import ConnectionSettings
 
@@ -96,15 +99,28 @@ def build_options(args: argparse.Namespace) -> Any:
         client_id=_first(args.client_id, env.get("COGNITO_CLIENT_ID"), chosen.get("client_id")),
         client_secret=secret or None,
     )
-    return Options(
+    access_token = _first(args.access_token, env.get("COGNITO_ACCESS_TOKEN"))
+    describe_pool = bool(_first(args.profile, chosen.get("profile")))
+    early = None
+    if prefetch and access_token and not args.admin and not args.demo:
+        from tui import prefetch as early_answers
+
+        early = early_answers.start(
+            settings, access_token, read_only=bool(args.read_only), describe_pool=describe_pool
+        )
+    from tui.app import Options
+
+    options = Options(
         settings=settings,
         username=_first(args.username, chosen.get("username")) or "",
-        access_token=_first(args.access_token, env.get("COGNITO_ACCESS_TOKEN")),
+        access_token=access_token,
         read_only=bool(args.read_only),
         keymap=config.keymap,
-        describe_pool=bool(_first(args.profile, chosen.get("profile"))),
+        describe_pool=describe_pool,
         admin=bool(args.admin),
     )
+    options.early = early
+    return options
 
 
 def _demo(options: Any) -> Any:
@@ -164,11 +180,10 @@ def leave_on_signals(app: Any, grace: float = 3.0) -> None:
 
 
 def run_editor(args: argparse.Namespace) -> int:
-    from tui.app import make_app
     from tui.core.config import ConfigError
 
     try:
-        options = build_options(args)
+        options = build_options(args, prefetch=True)
     except ConfigError as exc:
         sys.stderr.write(f"cognito-tui: {exc}\n")
         return 2
@@ -183,6 +198,8 @@ def run_editor(args: argparse.Namespace) -> int:
             )
             return 2
     options.freeze_heap = True  # one app in this process: see CognitoApp.first_data_shown
+    from tui.app import make_app
+
     app = make_app(options)
     leave_on_signals(app)
     try:

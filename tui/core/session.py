@@ -130,6 +130,10 @@ class EditorSession:
         self.identity: Identity | None = None
         self.admin_username: str | None = None
         self.mark_verified: set[str] = set()
+        # Answers fetched before the session asked (tui.prefetch: a forked child's GetUser
+        # at start-up), each taken once by the call it answers; see `_early`.
+        self.early: Any = None
+        self._known_endpoint: str | None = None
         # Admin mode: what searches fetched of each pool (see tui.core.search.ScanCache).
         self._scan_caches: dict[tuple[str, str], Any] = {}
 
@@ -261,7 +265,7 @@ class EditorSession:
         if self.admin_username is not None:
             user = self.pool_admin().get_user(self.admin_username)
         else:
-            user = self.attributes().get_user()
+            user = self._early("GetUser") or self.attributes().get_user()
         self.user = user
         self.username = user.username
         self.draft.rebase(user.attributes)
@@ -272,16 +276,39 @@ class EditorSession:
         """DescribeUserPool when IAM credentials allow it; a signed-in user alone cannot."""
         if not self.settings.pool_id:
             return None
+        if self.early is not None and self.early.pending("DescribeUserPool"):
+            self.pool_schema = self._early("DescribeUserPool")
+            return self.pool_schema
         try:
             self.pool_schema = PoolAdmin(self.connection, self.settings.pool_id).describe_pool()
         except CognitoError:
             self.pool_schema = None
         return self.pool_schema
 
+    def _early(self, name: str) -> Any:
+        """The early answer to this call (raising the CognitoError it came back as), or
+        None when there is none: the caller then makes the call. Early answers are for the
+        start-up token only: once signed in again, the session asks Cognito itself."""
+        early = self.early
+        if early is None:
+            return None
+        self._known_endpoint = early.endpoint_url or self._known_endpoint
+        answer = early.take(name)
+        self._known_endpoint = early.endpoint_url or self._known_endpoint
+        if not early.pending("GetUser") and not early.pending("DescribeUserPool"):
+            self.early = None
+        return answer
+
+    def warm_up(self) -> None:
+        """Build this session's own client in a background thread (after an early answer,
+        so that the next call does not wait for it)."""
+        if self._connection is None:
+            threading.Thread(target=lambda: self.connection, daemon=True).start()
+
     def _open_journal(self) -> None:
         if self.journal is None and self.username:
             key = JournalKey(
-                self.settings.endpoint_url or self.connection.endpoint_url,
+                self.settings.endpoint_url or self._known_endpoint or self.connection.endpoint_url,
                 self.settings.pool_id or "",
                 self.username,
             )
