@@ -310,3 +310,40 @@ def test_scan_cancel_keeps_what_was_fetched_and_goes_on():
         assert outcome.progress.calls == 2  # the two pages not fetched before
         assert again[:60] == seen and len(again) == len(set(again)) == 150
         assert cache.complete and len(cache) == 150
+
+
+async def test_escape_cancels_a_scan_and_the_next_search_goes_on(tmp_path):
+    from tui.embedded import EmbeddedCognito
+
+    with EmbeddedCognito(seed="empty", users=300, strict=True) as big:
+        app = admin_editor(big, tmp_path)
+        app.options.scan_rate = 1  # slow enough to press Escape in the middle
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, UsersScreen)
+            await pilot.press("slash")
+            app.screen.query_one("#search", Input).value = "email~=@example.com"
+            await pilot.press("enter")
+            for _ in range(1000):  # until the first page of matches is in
+                await pilot.pause(0.01)
+                if table_keys(app):
+                    break
+            assert screen.scanning is not None, str(screen.query_one(StatusLine).render())
+            assert screen.query_one("#scan-progress").has_class("-shown")
+            await pilot.press("escape")
+            await settle(pilot)
+            assert screen.scanning is None and isinstance(app.screen, UsersScreen)
+            status = str(screen.query_one(StatusLine).render())
+            assert "Search cancelled" in status
+            kept = len(table_keys(app))
+            assert 0 < kept < 300
+            cache = app.session.scan_cache(big.user_pool_id)
+            assert len(cache) == kept and not cache.complete
+            app.options.scan_rate = 500
+            await pilot.press("slash")
+            app.screen.query_one("#search", Input).value = "email~=@example.com"
+            await pilot.press("enter")
+            await settle(pilot)
+            assert len(table_keys(app)) == 300 and cache.complete
+            assert "fetched earlier in this session" in str(screen.query_one(StatusLine).render())
