@@ -202,8 +202,14 @@ def browse(
         start = time.perf_counter()
         while 60 not in stats.marks():
             term.read(0.05)
-            if time.perf_counter() - start > 60:
-                raise SystemExit("the users list never showed its first page")
+            if time.perf_counter() - start > 180:
+                import re
+
+                text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b" ", bytes(term.seen[-3000:]))
+                raise SystemExit(
+                    "the users list never showed its first page; the terminal last showed: "
+                    + text.decode(errors="replace")
+                )
         result["first_page_s"] = time.perf_counter() - start
         term.drain()
         # baseline: the same keys over the first page only (no page is fetched: down and

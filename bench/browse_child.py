@@ -79,12 +79,13 @@ def main() -> int:
                     self._asked = asked
                     self._dump()
             screen = self.screen
-            if not self._told and isinstance(screen, UsersScreen) and screen.exhausted:
+            tables = screen.query(UsersTable)
+            if not self._told and isinstance(screen, UsersScreen) and screen.exhausted and tables:
                 self._told = True
-                rows = screen.query_one(UsersTable).row_count
+                rows = tables.first().row_count
                 write({"exhausted_at": rows, "rss_mb": rss_mb()})
-            if self._marks and isinstance(self.screen, UsersScreen):
-                table = self.screen.query_one(UsersTable)
+            if self._marks and isinstance(self.screen, UsersScreen) and tables:
+                table = tables.first()
                 if table.row_count >= self._marks[0]:
                     mark = self._marks.pop(0)
                     write(
@@ -100,8 +101,8 @@ def main() -> int:
             gaps = sorted(self._gaps)
             busy = sorted(self._busy)
             rows = None
-            if isinstance(self.screen, UsersScreen):
-                rows = self.screen.query_one(UsersTable).row_count
+            if isinstance(self.screen, UsersScreen) and self.screen.query(UsersTable):
+                rows = self.screen.query(UsersTable).first().row_count
             write(
                 {
                     "stalls": len(gaps),

@@ -102,12 +102,15 @@ def build_options(args: argparse.Namespace, *, prefetch: bool = False) -> Any:
     access_token = _first(args.access_token, env.get("COGNITO_ACCESS_TOKEN"))
     describe_pool = bool(_first(args.profile, chosen.get("profile")))
     early = None
-    if prefetch and access_token and not args.admin and not args.demo:
+    if prefetch and not args.admin and (access_token or args.demo):
         from tui import prefetch as early_answers
 
-        early = early_answers.start(
-            settings, access_token, read_only=bool(args.read_only), describe_pool=describe_pool
-        )
+        if args.demo:  # the child waits for the backend's address: see run_editor
+            early = early_answers.start_demo(read_only=bool(args.read_only))
+        else:
+            early = early_answers.start(
+                settings, access_token, read_only=bool(args.read_only), describe_pool=describe_pool
+            )
     from tui.app import Options
 
     options = Options(
@@ -188,6 +191,8 @@ def run_editor(args: argparse.Namespace) -> int:
         sys.stderr.write(f"cognito-tui: {exc}\n")
         return 2
     backend = _demo(options) if args.demo else None
+    if backend is not None and options.early is not None and options.auto_sign_in:
+        options.early.go(options.settings, options.auto_sign_in, options.credentials)
     if not args.demo and not options.access_token and not options.admin:
         missing = [n for n in ("pool_id", "client_id") if not getattr(options.settings, n)]
         if missing:

@@ -37,36 +37,51 @@ ENV = "COGNITO_TUI_PREFETCH"
 
 def _fetch(
     settings: Any,
-    token: str,
+    token: str | None,
     *,
     read_only: bool,
     credentials: tuple[str, str] | None,
     describe_pool: bool,
     send: Callable[[tuple[str, Any]], None],
+    sign_in: tuple[str, str] | None = None,
 ) -> None:
-    """The work, in the child (or the fallback thread): each answer is sent as it comes."""
+    """The work, in the child (or the fallback thread): each answer is sent as it comes.
+    With `sign_in` (the demo's user and password) the session signs in first and the
+    result is sent as "SignIn"; GetUser follows only when it gave tokens."""
+    from tui.core.auth import Tokens
     from tui.core.errors import from_botocore
     from tui.core.session import EditorSession
 
     def retried(notice: Any) -> None:
         send(("retry", notice))
 
+    first = "SignIn" if sign_in else "GetUser"
     try:
         session = EditorSession(
             settings, read_only=read_only, on_retry=retried, credentials=credentials
         )
-        session.use_access_token(token)
+        if token:
+            session.use_access_token(token)
         connection = session.connection
         send(("endpoint", connection.endpoint_url))
     except Exception as exc:
-        send(("GetUser", _error(from_botocore(exc))))
+        send((first, _error(from_botocore(exc))))
         return
+    if sign_in is not None:
+        try:
+            result = session.sign_in(*sign_in)
+        except Exception as exc:
+            send(("SignIn", _error(from_botocore(exc, "InitiateAuth"))))
+            return
+        send(("SignIn", result))
+        if not isinstance(result, Tokens):
+            return
+    if describe_pool:
+        send(("DescribeUserPool", session.load_pool_schema()))
     try:
         send(("GetUser", session.attributes().get_user()))
     except Exception as exc:
         send(("GetUser", _error(from_botocore(exc, "GetUser"))))
-    if describe_pool:
-        send(("DescribeUserPool", session.load_pool_schema()))
 
 
 def _error(error: Any) -> tuple[str, tuple[Any, ...]]:
@@ -97,7 +112,8 @@ class EarlyAnswers:
     there is none (the child died, or the answer was already taken): the caller then makes
     the call itself, as it would have without an early answer."""
 
-    def __init__(self) -> None:
+    def __init__(self, expected: set[str] | None = None) -> None:
+        self.expected = set(expected or ())  # the answers that will come
         self._cond = threading.Condition()
         self._answers: dict[str, Any] = {}
         self._taken: set[str] = set()
@@ -106,6 +122,7 @@ class EarlyAnswers:
         self._on_retry: Callable[[Any], None] | None = None
         self._retries: list[Any] = []
         self.how = ""  # "fork" or "thread", for the benchmarks
+        self._go: Callable[..., None] | None = None
 
     def put(self, item: tuple[str, Any]) -> None:
         name, value = item
@@ -153,7 +170,22 @@ class EarlyAnswers:
     def pending(self, name: str) -> bool:
         """Whether an answer by that name may still be taken."""
         with self._cond:
-            return name not in self._taken and (name in self._answers or not self._finished)
+            if name not in self.expected or name in self._taken:
+                return False
+            return name in self._answers or not self._finished
+
+    def pending_any(self) -> bool:
+        return any(self.pending(name) for name in self.expected)
+
+    def exhausted(self) -> bool:
+        """Nothing more can be taken."""
+        with self._cond:
+            return self._finished and not self._answers
+
+    def go(self, settings: Any, sign_in: tuple[str, str], credentials: Any) -> None:
+        """The demo's child waits for this: where the backend listens and who signs in."""
+        if self._go is not None:
+            self._go(settings, sign_in, credentials)
 
 
 def fork_is_safe() -> bool:
@@ -171,7 +203,7 @@ def start(
     """Start fetching the signed-in user's attributes; None when turned off."""
     if os.environ.get(ENV) == "off":
         return None
-    answers = EarlyAnswers()
+    answers = EarlyAnswers({"GetUser", "DescribeUserPool"} if describe_pool else {"GetUser"})
     work = dict(read_only=read_only, credentials=credentials, describe_pool=describe_pool)
     if fork_is_safe():
         read_fd, write_fd = os.pipe()
@@ -197,7 +229,71 @@ def start(
     return answers
 
 
+def start_demo(*, read_only: bool = False, describe_pool: bool = True) -> EarlyAnswers | None:
+    """The demo's early answers: the child loads botocore and the session code at once,
+    then waits for `EarlyAnswers.go()` (sent once the parent has started the embedded
+    backend) to sign in as the demo user, describe the pool and call GetUser. Only by
+    fork: a thread would compete for the interpreter lock with the backend and the UI."""
+    if os.environ.get(ENV) in ("off", "thread") or not fork_is_safe():
+        return None
+    expected = {"SignIn", "GetUser"} | ({"DescribeUserPool"} if describe_pool else set())
+    answers = EarlyAnswers(expected)
+    read_fd, write_fd = os.pipe()
+    go_read, go_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(go_write)
+        _demo_child(read_fd, write_fd, go_read, read_only, describe_pool)
+    os.close(write_fd)
+    os.close(go_read)
+    answers.how = "fork"
+
+    def go(settings: Any, sign_in: tuple[str, str], credentials: Any) -> None:
+        data = pickle.dumps((settings, sign_in, credentials))
+        with os.fdopen(go_write, "wb") as pipe:
+            pipe.write(data)
+        answers._go = None
+
+    answers._go = go
+    threading.Thread(
+        target=_read, args=(read_fd, pid, answers), name="cognito-tui-prefetch", daemon=True
+    ).start()
+    return answers
+
+
+def _demo_child(
+    read_fd: int, write_fd: int, go_fd: int, read_only: bool, describe_pool: bool
+) -> None:
+    def work(send: Callable[[tuple[str, Any]], None]) -> None:
+        import botocore.session  # noqa: F401 - loaded while the parent starts the backend
+
+        import tui.core.session  # noqa: F401
+
+        with os.fdopen(go_fd, "rb") as pipe:
+            data = pipe.read()
+        if not data:  # the parent gave up (the backend did not start)
+            return
+        settings, sign_in, credentials = pickle.loads(data)
+        _fetch(
+            settings,
+            None,
+            read_only=read_only,
+            credentials=credentials,
+            describe_pool=describe_pool,
+            send=send,
+            sign_in=sign_in,
+        )
+
+    _run_child(read_fd, write_fd, work)
+
+
 def _child(read_fd: int, write_fd: int, settings: Any, token: str, work: dict[str, Any]) -> None:
+    _run_child(read_fd, write_fd, lambda send: _fetch(settings, token, send=send, **work))
+
+
+def _run_child(
+    read_fd: int, write_fd: int, work: Callable[[Callable[[tuple[str, Any]], None]], None]
+) -> None:
     code = 0
     try:
         os.close(read_fd)
@@ -216,7 +312,7 @@ def _child(read_fd: int, write_fd: int, settings: Any, token: str, work: dict[st
                 pipe.write(_HEADER.pack(len(data)) + data)
                 pipe.flush()
 
-            _fetch(settings, token, send=send, **work)
+            work(send)
     except BaseException:
         code = 1
     finally:

@@ -66,7 +66,7 @@ def test_an_early_failure_is_the_same_error_value(backend):
 def test_retries_made_for_the_early_answer_are_reported(backend):
     username, password = new_user(backend)
     token = token_of(backend, username, password)
-    backend.set_rate_limit("UserRead", 0.3)  # slower than building a client takes
+    backend.set_rate_limit("UserRead", 0.03)  # far slower than building a client takes
     try:
         impatient = settings_for(backend).with_(max_attempts=1)
         drain = EditorSession(impatient, credentials=LOCAL).connection
@@ -125,3 +125,40 @@ def test_turned_off_or_thread_by_environment(backend, monkeypatch):
     assert prefetch.start(settings_for(backend), "x") is None
     monkeypatch.setenv(prefetch.ENV, "thread")
     assert not prefetch.fork_is_safe()
+
+
+DEMO_CHILD = """
+import json
+from tui import prefetch
+from tui.core.auth import Tokens
+from tui.core.connection import ConnectionSettings
+answers = prefetch.start_demo()  # forks before the backend's threads exist
+from tui.embedded import EmbeddedCognito
+with EmbeddedCognito(seed="demo") as backend:
+    first = backend.users[0]
+    settings = ConnectionSettings(region=backend.region, endpoint_url=backend.endpoint_url,
+                                  pool_id=backend.user_pool_id, client_id=backend.client_id)
+    answers.go(settings, (first.username, first.password), ("AKIDCOGNITOTUITEST00", "x"))
+    tokens = answers.take("SignIn")
+    schema = answers.take("DescribeUserPool")
+    user = answers.take("GetUser")
+    print(json.dumps({"how": answers.how, "tokens": isinstance(tokens, Tokens),
+                      "schema": schema.known("custom:department"), "user": user.username,
+                      "first": first.username}))
+"""
+
+
+def test_the_demo_signs_in_in_the_child_once_the_backend_is_up():
+    env = {k: v for k, v in os.environ.items() if k != prefetch.ENV}
+    done = subprocess.run(
+        [sys.executable, "-c", DEMO_CHILD],
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout.splitlines()[-1])
+    assert out["how"] == "fork" and out["tokens"] and out["schema"]
+    assert out["user"] == out["first"]

@@ -222,6 +222,9 @@ class EditorSession:
         return Authenticator(self.connection, self.settings.pool_id, self.settings.client_id)
 
     def sign_in(self, username: str, password: str, method: str = "srp") -> Tokens | Challenge:
+        early = self._early("SignIn")  # the demo's sign-in, made while the UI loaded
+        if early is not None:
+            return self._accept(early, username)
         auth = self._authenticator()
         result = (
             auth.sign_in_password(username, password)
@@ -278,7 +281,7 @@ class EditorSession:
             return None
         if self.early is not None and self.early.pending("DescribeUserPool"):
             self.pool_schema = self._early("DescribeUserPool")
-            return self.pool_schema
+            return self.pool_schema  # an early refusal came back as None, as below
         try:
             self.pool_schema = PoolAdmin(self.connection, self.settings.pool_id).describe_pool()
         except CognitoError:
@@ -288,14 +291,13 @@ class EditorSession:
     def _early(self, name: str) -> Any:
         """The early answer to this call (raising the CognitoError it came back as), or
         None when there is none: the caller then makes the call. Early answers are for the
-        start-up token only: once signed in again, the session asks Cognito itself."""
+        start only: each is taken once, and then the session asks Cognito itself."""
         early = self.early
-        if early is None:
+        if early is None or not early.pending(name):
             return None
-        self._known_endpoint = early.endpoint_url or self._known_endpoint
         answer = early.take(name)
         self._known_endpoint = early.endpoint_url or self._known_endpoint
-        if not early.pending("GetUser") and not early.pending("DescribeUserPool"):
+        if not early.pending_any():
             self.early = None
         return answer
 
