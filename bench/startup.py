@@ -13,10 +13,13 @@ Four figures, each beside its baselines and its target:
 2. Attributes on screen: the same launch until the signed-in user's email (read with
    GetUser beforehand) is visible in the terminal output. Baselines, on the same kind of
    pseudo-terminal until the same value appears: (a) the AWS CLI, `aws cognito-idp
-   get-user` (install it outside the project, e.g. `python3 -m venv /tmp/awscli-venv &&
-   /tmp/awscli-venv/bin/pip install awscli`; skipped with a note when absent), and (b) a
-   plain botocore script printing the attributes. Targets: <= 0.85x the AWS CLI and
-   <= 1.6x the plain script.
+   get-user` (outside the project's venv: pyenv's shim /root/.pyenv/shims/aws when
+   present, else e.g. `python3 -m venv /tmp/awscli-venv && /tmp/awscli-venv/bin/pip
+   install awscli`; skipped with a note when absent), and (b) a plain botocore script
+   printing the attributes. Targets: <= 0.85x the AWS CLI and <= 1.3x the plain script.
+   The editor fetches GetUser in a forked child while it loads Textual (tui/prefetch.py);
+   the same launch with COGNITO_TUI_PREFETCH=off is measured beside it. First frame
+   target: <= 1.1x a bare Textual App's.
 3. UI overhead per action: in process, `app.run_test()` with `tui.app.make_app`; the time
    from pressing `r` (reload) until the attribute table has been rebuilt from the answer,
    minus the latency of a raw botocore GetUser measured alternately in the same loop.
