@@ -43,6 +43,11 @@ class Options:
     describe_pool: bool = False
     # Admin mode: IAM credentials (checked with STS first), pools, users, admin calls.
     admin: bool = False
+    # Admin mode: requests per second of a search that scans the pool (None: the default
+    # pace, below ListUsers' quota).
+    scan_rate: float | None = None
+    # The first answers, fetched while the UI loads (tui.prefetch.EarlyAnswers), if any.
+    early: Any = field(default=None, repr=False)
     # Freeze the heap once the first data is on screen (see CognitoApp.first_data_shown):
     # set by the command; off in tests, which run many apps in one process.
     freeze_heap: bool = False
@@ -99,6 +104,9 @@ class CognitoApp(App[None]):
             journal_folder=options.journal_folder,
             journal_endpoint=options.journal_endpoint,
         )
+        if options.early is not None and session is None:
+            self.session.early = options.early
+            options.early.report_retries(self._on_retry)
         if options.keymap:
             self.set_keymap(options.keymap)
         self._heap_frozen = False
@@ -116,6 +124,8 @@ class CognitoApp(App[None]):
             import gc
 
             gc.freeze()
+        if not self._heap_frozen and self.options.early is not None:
+            self.session.warm_up()  # the client for every later call, off the UI thread
         self._heap_frozen = True
 
     def _on_retry(self, notice: RetryNotice) -> None:

@@ -74,6 +74,19 @@ def build_parser() -> argparse.ArgumentParser:
         "interrupted run from its journal.",
     )
     bulk_cli.add_arguments(bulk_parser)
+
+    from tui import users_cli
+
+    users_parser = commands.add_parser(
+        "users",
+        help="list or search a pool's users, by any attribute (IAM credentials)",
+        description="Write a pool's users, or those matching --where, as CSV or JSON Lines; "
+        "a condition ListUsers cannot answer (custom attributes, contains, regex, not set) "
+        "scans the pool at --rate requests per second.",
+        epilog=users_cli.EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    users_cli.add_arguments(users_parser)
     return parser
 
 

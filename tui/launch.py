@@ -89,8 +89,11 @@ def _first(*values: str | None) -> str | None:
     return None
 
 
-def build_options(args: argparse.Namespace) -> Any:
-    from tui.app import Options
+def build_options(args: argparse.Namespace, *, prefetch: bool = False) -> Any:
+    """The editor's Options from the command line, the environment and the config file.
+
+    `prefetch`: start fetching the first answer (tui.prefetch) as soon as the settings are
+    known, before Textual is imported (tui.app), so that the two overlap."""
     from tui.core.config import load_config
     from tui.core.connection import ConnectionSettings
 
@@ -114,19 +117,33 @@ def build_options(args: argparse.Namespace) -> Any:
     if args.ask_client_secret and not secret:
         secret = getpass.getpass("App client secret (not echoed, never stored): ")
         settings = settings.with_(client_secret=secret or None)
-    token = read_access_token(args.access_token)
+    access_token = _first(read_access_token(args.access_token), env.get("COGNITO_ACCESS_TOKEN"))
+    describe_pool = bool(_first(args.profile, chosen.get("profile")))
+    early = None
+    if prefetch and not args.admin and (access_token or args.demo):
+        from tui import prefetch as early_answers
+
+        if args.demo:  # the child waits for the backend's address: see run_editor
+            early = early_answers.start_demo(read_only=bool(args.read_only))
+        else:
+            early = early_answers.start(
+                settings, access_token, read_only=bool(args.read_only), describe_pool=describe_pool
+            )
+    from tui.app import Options
+
     options = Options(
         settings=settings,
         username=_first(args.username, chosen.get("username")) or "",
-        access_token=_first(token, env.get("COGNITO_ACCESS_TOKEN")),
+        access_token=access_token,
         read_only=bool(args.read_only),
         keymap=config.keymap,
-        describe_pool=bool(_first(args.profile, chosen.get("profile"))),
+        describe_pool=describe_pool,
         admin=bool(args.admin),
     )
     if args.access_token and args.access_token != "-":
         options.hint = TOKEN_ON_COMMAND_LINE
         sys.stderr.write(f"cognito-tui: warning: {TOKEN_ON_COMMAND_LINE}\n")
+    options.early = early
     return options
 
 
@@ -265,14 +282,8 @@ def leave_on_signals(app: Any, grace: float = 3.0) -> None:
 
 
 def run_editor(args: argparse.Namespace) -> int:
-    from tui.app import make_app
     from tui.core.config import ConfigError
 
-    try:
-        options = build_options(args)
-    except (ConfigError, UsageError) as exc:
-        sys.stderr.write(f"cognito-tui: {exc}\n")
-        return 2
     if args.demo:
         from tui.extras import require
 
@@ -282,7 +293,14 @@ def run_editor(args: argparse.Namespace) -> int:
     if args.reset and not args.demo:
         sys.stderr.write("cognito-tui: --reset only applies to --demo\n")
         return 2
+    try:
+        options = build_options(args, prefetch=True)
+    except (ConfigError, UsageError) as exc:
+        sys.stderr.write(f"cognito-tui: {exc}\n")
+        return 2
     backend = _demo(options, reset=args.reset) if args.demo else None
+    if backend is not None and options.early is not None and options.auto_sign_in:
+        options.early.go(options.settings, options.auto_sign_in, options.credentials)
     if not args.demo and not options.access_token and not options.admin:
         missing = [n for n in ("pool_id", "client_id") if not getattr(options.settings, n)]
         if missing:
@@ -293,6 +311,8 @@ def run_editor(args: argparse.Namespace) -> int:
             )
             return 2
     options.freeze_heap = True  # one app in this process: see CognitoApp.first_data_shown
+    from tui.app import make_app
+
     app = make_app(options)
     leave_on_signals(app)
     try:

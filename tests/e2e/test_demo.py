@@ -25,6 +25,7 @@ def test_a_dropped_demo_offers_its_pending_edits_next_time(tmp_path: Path) -> No
         term.wait_for("Edit given_name")
         term.keys("C-u")
         term.keys("Left behind", literal=True)
+        term.wait_for("Left behind")  # in the field before it is confirmed
         term.keys("Enter")
         term.wait_for("1 pending change")
     finally:

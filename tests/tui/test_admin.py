@@ -7,14 +7,17 @@ import csv
 import json
 from typing import Any
 
+import pytest
 from textual.widgets import DataTable, Input
 
-from tests.tui.conftest import editor, new_user, server_attributes, settle
+from tests.tui.conftest import admin, editor, new_user, server_attributes, settle
 from tests.tui.test_flows import edit, select
-from tui.screens.admin import MAX_ROWS, PoolsScreen, SwitchIdentity, UsersScreen, parse_search
+from tui.core.search import Query, QueryError, parse_query
+from tui.screens.admin import PoolsScreen, SwitchIdentity, UsersScreen
 from tui.screens.attributes import AttributesScreen
 from tui.screens.modals import ConfirmSave
 from tui.widgets.status import SessionHeader, StatusLine
+from tui.widgets.users_table import UsersTable
 
 
 def admin_editor(backend: Any, tmp_path: Any, **options: Any) -> Any:
@@ -22,6 +25,10 @@ def admin_editor(backend: Any, tmp_path: Any, **options: Any) -> Any:
 
 
 def table_keys(app: Any) -> list[str]:
+    users = app.screen.query(UsersTable)
+    if users:
+        table = users.first()
+        return [table.key_at(i) for i in range(table.row_count)]
     return [str(k.value) for k in app.screen.query_one(DataTable).rows]
 
 
@@ -79,32 +86,45 @@ async def test_admin_edit_marks_the_new_email_verified(backend, tmp_path):
         assert "immutable" in str(app.screen.query_one("#problem").render())
 
 
-async def test_users_load_lazily_and_memory_stays_bounded(tmp_path):
+async def test_users_load_lazily_and_every_row_is_kept(tmp_path):
     from tui.embedded import EmbeddedCognito
 
-    with EmbeddedCognito(seed="empty", users=MAX_ROWS + 150, strict=True) as big:
+    with EmbeddedCognito(seed="empty", users=400, strict=True) as big:
         app = admin_editor(big, tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             screen = app.screen
             assert isinstance(screen, UsersScreen)
-            table = screen.query_one(DataTable)
+            table = screen.query_one(UsersTable)
             assert table.row_count == 60 and screen.next_token  # one page, not the pool
-            for _ in range(30):  # scroll to the end, page after page
-                table.move_cursor(row=table.row_count - 1)
-                await pilot.pause()
-                on = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+            await pilot.press("end")  # near the end: the next page is fetched
+            on = table.cursor_key
+            await settle(pilot)
+            assert table.row_count == 120 and table.cursor_key == on
+            for _ in range(10):  # page down to the end, page after page
+                await pilot.press("pagedown", "pagedown", "pagedown", "end")
                 await settle(pilot)
-                # a page appended or the table trimmed: the cursor stays on its user
-                assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key == on
                 if screen.exhausted:
                     break
-            assert screen.exhausted and screen.loaded == MAX_ROWS + 150
-            assert screen.dropped > 0 and table.row_count <= MAX_ROWS
-            assert screen.dropped + table.row_count == screen.loaded
-            # the kept rows are the last ones loaded, in order
-            assert [str(k.value) for k in table.rows] == [row[0] for row in screen.window]
-            assert "earlier ones dropped" in str(screen.query_one(StatusLine).render())
+            assert screen.exhausted and screen.loaded == table.row_count == 400
+            # nothing trimmed: the first and the last users are both still there, in order
+            assert table.key_at(0) == "user00001" and table.key_at(399) == "user00400"
+            assert table.cursor_key == table.key_at(table.cursor_row)
+            assert "400 users, all loaded" in str(screen.query_one(StatusLine).render())
+            await pilot.press("home")
+            assert table.cursor_row == 0 and table.scroll_y == 0
+            page = table.scrollable_content_region.height - 1  # below the column titles
+            await pilot.press("pagedown", "pagedown")
+            assert table.cursor_row == 2 * page
+            # only the visible lines are drawn, and the cursor's row is among them
+            lines = [table.render_line(y).text for y in range(page + 1)]
+            assert lines[0].split() == ["Username", "Status", "On", "Email"]
+            assert any(line.split()[0] == table.cursor_key for line in lines[1:])
+            chosen = table.cursor_key
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, AttributesScreen)
+            assert app.session.admin_username == chosen
         assert big.spec_violations == []
 
 
@@ -155,10 +175,184 @@ async def test_a_failed_switch_keeps_the_identity(backend, tmp_path):
         assert app.session.connection is before
 
 
-def test_search_box_builds_listusers_filters():
-    assert parse_search("ada") == ('username ^= "ada"', None)
-    assert parse_search('email = "a@b.c"') == ('email = "a@b.c"', None)
-    assert parse_search("status ^= CONF") == ('status ^= "CONF"', None)
-    assert "custom attributes" in (parse_search("custom:department = R")[1] or "")
-    assert "not searchable" in (parse_search("nickname = x")[1] or "")
-    assert parse_search("   ") == (None, None)
+def test_search_language_server_side_or_scanned():
+    def q(text: str) -> Query | None:
+        return parse_query(text)
+
+    assert q("ada") == Query("username", "^=", "ada")
+    assert q("ada").server_filter == 'username ^= "ada"'  # type: ignore[union-attr]
+    assert q('email = "a@b.c"').server_filter == 'email = "a@b.c"'  # type: ignore[union-attr]
+    assert q("status ^= CONF").server_filter == 'status ^= "CONF"'  # type: ignore[union-attr]
+    # what ListUsers cannot do is scanned on the client
+    assert q("custom:department=R&D") == Query("custom:department", "=", "R&D")
+    assert not q("custom:department=R&D").server_side  # type: ignore[union-attr]
+    assert q("email~=example") == Query("email", "~=", "example")
+    assert q("name=~/^Ad(a|am)/") == Query("name", "=~", "^Ad(a|am)")
+    assert q("!phone_number") == Query("phone_number", "!")
+    assert q('nickname="x"') == Query("nickname", "=", "x")
+    assert not q("nickname=x").server_side  # type: ignore[union-attr]
+    assert q("   ") is None
+    for bad, words in [
+        ("nick=x", "not a standard attribute"),
+        ("name=~/[/", "regular expression /[/ is invalid"),
+        ("name=~abc", "between slashes"),
+        ("email^=", "write the text to look for"),
+        ("=x", "attribute name is missing"),
+        ("two words", "plain text searches usernames"),
+        ("custom:" + "d" * 40 + "=x", "custom:"),
+    ]:
+        with pytest.raises(QueryError, match="Cannot search") as err:
+            parse_query(bad)
+        assert words in str(err.value), (bad, str(err.value))
+
+
+def test_matching_on_the_client():
+    from tui.core.service import UserRecord
+
+    ada = UserRecord("ada", {"custom:department": "Research", "email": "ada@example.com"})
+    bob = UserRecord("bob", {"email": "bob@example.com"}, enabled=False)
+    for text, expected in [
+        ("custom:department=Research", ["ada"]),
+        ("custom:department=research", []),
+        ("custom:department^=Res", ["ada"]),
+        ("email~=@example", ["ada", "bob"]),
+        ("email=~/^b.b@/", ["bob"]),
+        ("!custom:department", ["bob"]),
+        ("status=Disabled", ["bob"]),
+    ]:
+        query = parse_query(text)
+        assert query is not None
+        match = query.matcher()
+        assert [u.username for u in (ada, bob) if match(u)] == expected, text
+
+
+def count_calls(backend: Any, operation: str) -> list[int]:
+    """How many `operation` requests the backend handled (a one-item list, updated)."""
+    app, seen = backend._app, [0]
+    original = app.handle
+
+    def handle(environ: dict[str, Any], op: str) -> Any:
+        if op == operation:
+            seen[0] += 1
+        return original(environ, op)
+
+    app.handle = handle
+    return seen
+
+
+async def test_custom_attribute_search_scans_streams_cancels_and_reuses(tmp_path):
+    from tui.embedded import EmbeddedCognito
+
+    with EmbeddedCognito(seed="empty", users=250, strict=True) as big:
+        token = None
+        every: dict[str, dict[str, str]] = {}
+        while True:
+            extra = {"PaginationToken": token} if token else {}
+            page = admin(big).call("ListUsers", UserPoolId=big.user_pool_id, Limit=60, **extra)
+            for u in page["Users"]:
+                every[u["Username"]] = {a["Name"]: a["Value"] for a in u["Attributes"]}
+            token = page.get("PaginationToken")
+            if not token:
+                break
+        research = [n for n, a in every.items() if a.get("custom:department") == "Research"]
+        assert 0 < len(research) < 250
+        calls = count_calls(big, "ListUsers")
+        app = admin_editor(big, tmp_path)
+        app.options.scan_rate = 200  # a quick test; the default paces below the quota
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, UsersScreen)
+            calls[0] = 0
+            await pilot.press("slash")
+            app.screen.query_one("#search", Input).value = "custom:department=Research"
+            await pilot.press("enter")
+            await settle(pilot)
+            assert sorted(table_keys(app)) == sorted(research)  # in listing order, all of them
+            assert calls[0] == 5  # 250 users, 60 a page: every page once
+            status = str(screen.query_one(StatusLine).render())
+            assert f"{len(research)} users match" in status and "all 250 users" in status
+            # a second search reuses what the first fetched: no call at all
+            await pilot.press("slash")
+            app.screen.query_one("#search", Input).value = "!custom:department"
+            await pilot.press("enter")
+            await settle(pilot)
+            assert calls[0] == 5
+            assert table_keys(app) == [n for n, a in every.items() if "custom:department" not in a]
+            assert "fetched earlier in this session" in str(screen.query_one(StatusLine).render())
+            # a bad filter is refused in words, the list stays
+            before = table_keys(app)
+            await pilot.press("slash")
+            app.screen.query_one("#search", Input).value = "custom:level=~/(/"
+            await pilot.press("enter")
+            await pilot.pause()
+            assert "regular expression" in str(screen.query_one(StatusLine).render())
+            assert table_keys(app) == before
+        assert big.spec_violations == []
+
+
+def test_scan_cancel_keeps_what_was_fetched_and_goes_on():
+    import threading
+
+    from tui.core.search import ScanCache, scan
+    from tui.core.service import PoolAdmin
+    from tui.embedded import EmbeddedCognito
+
+    with EmbeddedCognito(seed="empty", users=150) as big:
+        pool = PoolAdmin(admin(big), big.user_pool_id)
+        query = parse_query("email~=@")
+        assert query is not None
+        cache, stop, seen = ScanCache(), threading.Event(), []
+
+        def first_page_then_stop(users: list[Any], progress: Any) -> None:
+            seen.extend(u.username for u in users)
+            stop.set()
+
+        outcome = scan(pool, query, cache=cache, on_matches=first_page_then_stop, stop=stop)
+        assert outcome.cancelled and not outcome.complete
+        assert len(cache) == outcome.progress.scanned == len(seen) == 60
+        again: list[str] = []
+        outcome = scan(
+            pool, query, cache=cache, on_matches=lambda u, p: again.extend(x.username for x in u)
+        )
+        assert outcome.complete and outcome.progress.from_cache == 60
+        assert outcome.progress.calls == 2  # the two pages not fetched before
+        assert again[:60] == seen and len(again) == len(set(again)) == 150
+        assert cache.complete and len(cache) == 150
+
+
+async def test_escape_cancels_a_scan_and_the_next_search_goes_on(tmp_path):
+    from tui.embedded import EmbeddedCognito
+
+    with EmbeddedCognito(seed="empty", users=300, strict=True) as big:
+        app = admin_editor(big, tmp_path)
+        app.options.scan_rate = 1  # slow enough to press Escape in the middle
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, UsersScreen)
+            await pilot.press("slash")
+            app.screen.query_one("#search", Input).value = "email~=@example.com"
+            await pilot.press("enter")
+            for _ in range(1000):  # until the first page of matches is in
+                await pilot.pause(0.01)
+                if table_keys(app):
+                    break
+            assert screen.scanning is not None, str(screen.query_one(StatusLine).render())
+            assert screen.query_one("#scan-progress").has_class("-shown")
+            await pilot.press("escape")
+            await settle(pilot)
+            assert screen.scanning is None and isinstance(app.screen, UsersScreen)
+            status = str(screen.query_one(StatusLine).render())
+            assert "Search cancelled" in status
+            kept = len(table_keys(app))
+            assert 0 < kept < 300
+            cache = app.session.scan_cache(big.user_pool_id)
+            assert len(cache) == kept and not cache.complete
+            app.options.scan_rate = 500
+            await pilot.press("slash")
+            app.screen.query_one("#search", Input).value = "email~=@example.com"
+            await pilot.press("enter")
+            await settle(pilot)
+            assert len(table_keys(app)) == 300 and cache.complete
+            assert "fetched earlier in this session" in str(screen.query_one(StatusLine).render())

@@ -43,10 +43,16 @@ def _csv_value(value: Any) -> str:
 
 
 def export_users(
-    admin: Any, path: Path, filter: str | None, progress: Callable[[int], None]
+    admin: Any,
+    path: Path,
+    filter: str | None,
+    progress: Callable[[int], None],
+    where: Any = None,
 ) -> int:
     """Every page of ListUsers (with `filter`) into `path`: `.csv` writes CSV, anything
-    else JSON Lines. Returns the number of users written."""
+    else JSON Lines; only the users `where` (a tui.core.search Query) matches, when given:
+    a search ListUsers cannot answer. Returns the number of users written."""
+    keep = where.matcher() if where is not None else None
     as_csv = path.suffix.lower() == ".csv"
     spool = path.with_name(path.name + ".part")
     count = 0
@@ -55,6 +61,8 @@ def export_users(
         with open(spool, "w", encoding="utf-8") as fh:
             for page in admin.iter_users(filter=filter):
                 for user in page.users:
+                    if keep is not None and not keep(user):
+                        continue
                     record = user_record(user)
                     columns.update(dict.fromkeys(record))
                     fh.write(json.dumps(record, ensure_ascii=False) + "\n")

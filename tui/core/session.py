@@ -134,6 +134,12 @@ class EditorSession:
         self.identity: Identity | None = None
         self.admin_username: str | None = None
         self.mark_verified: set[str] = set()
+        # Answers fetched before the session asked (tui.prefetch: a forked child's GetUser
+        # at start-up), each taken once by the call it answers; see `_early`.
+        self.early: Any = None
+        self._known_endpoint: str | None = None
+        # Admin mode: what searches fetched of each pool (see tui.core.search.ScanCache).
+        self._scan_caches: dict[tuple[str, str], Any] = {}
 
     # -- connection ------------------------------------------------------------------------
 
@@ -188,6 +194,15 @@ class EditorSession:
             raise CognitoError("MissingSetting", "No user pool chosen.")
         return PoolAdmin(self.connection, pool)
 
+    def scan_cache(self, pool_id: str) -> Any:
+        """The users a search of this pool fetched in this session (and the identity's
+        account: another identity may see another pool by the same id)."""
+        from tui.core.search import ScanCache
+
+        key = (self.identity.account if self.identity else "", pool_id)
+        with self._lock:
+            return self._scan_caches.setdefault(key, ScanCache())
+
     def open_user(self, pool_id: str, username: str) -> None:
         """Edit another user of a pool with the admin calls; a fresh draft and journal."""
         if pool_id != self.settings.pool_id:
@@ -211,6 +226,9 @@ class EditorSession:
         return Authenticator(self.connection, self.settings.pool_id, self.settings.client_id)
 
     def sign_in(self, username: str, password: str, method: str = "srp") -> Tokens | Challenge:
+        early = self._early("SignIn")  # the demo's sign-in, made while the UI loaded
+        if early is not None:
+            return self._accept(early, username)
         auth = self._authenticator()
         result = (
             auth.sign_in_password(username, password)
@@ -254,7 +272,7 @@ class EditorSession:
         if self.admin_username is not None:
             user = self.pool_admin().get_user(self.admin_username)
         else:
-            user = self.attributes().get_user()
+            user = self._early("GetUser") or self.attributes().get_user()
         self.user = user
         self.username = user.username
         self.draft.rebase(user.attributes)
@@ -265,17 +283,40 @@ class EditorSession:
         """DescribeUserPool when IAM credentials allow it; a signed-in user alone cannot."""
         if not self.settings.pool_id:
             return None
+        if self.early is not None and self.early.pending("DescribeUserPool"):
+            self.pool_schema = self._early("DescribeUserPool")
+            return self.pool_schema  # an early refusal came back as None, as below
         try:
             self.pool_schema = PoolAdmin(self.connection, self.settings.pool_id).describe_pool()
         except CognitoError:
             self.pool_schema = None
         return self.pool_schema
 
+    def _early(self, name: str) -> Any:
+        """The early answer to this call (raising the CognitoError it came back as), or
+        None when there is none: the caller then makes the call. Early answers are for the
+        start only: each is taken once, and then the session asks Cognito itself."""
+        early = self.early
+        if early is None or not early.pending(name):
+            return None
+        answer = early.take(name)
+        self._known_endpoint = early.endpoint_url or self._known_endpoint
+        if not early.pending_any():
+            self.early = None
+        return answer
+
+    def warm_up(self) -> None:
+        """Build this session's own client in a background thread (after an early answer,
+        so that the next call does not wait for it)."""
+        if self._connection is None:
+            threading.Thread(target=lambda: self.connection, daemon=True).start()
+
     def _open_journal(self) -> None:
         if self.journal is None and self.username:
             key = JournalKey(
                 self._journal_endpoint
                 or self.settings.endpoint_url
+                or self._known_endpoint
                 or self.connection.endpoint_url,
                 self.settings.pool_id or "",
                 self.username,

@@ -30,7 +30,7 @@ from moto.core.utils import camelcase_to_underscores, method_names_from_class
 from werkzeug.http import HTTP_STATUS_CODES
 
 from contracts.checker.spec import normalise_error_type
-from tui.embedded import attributes, auth, mfa, pools, users, verification  # noqa: F401
+from tui.embedded import attributes, auth, listing, mfa, pools, users, verification  # noqa: F401
 from tui.embedded.context import Context
 from tui.embedded.errors import CognitoError, internal_error, serialization
 from tui.embedded.ratelimit import ALL, RateLimiter

@@ -3,6 +3,8 @@ switch of IAM identity. Editing one user reuses the attribute table with the adm
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -12,57 +14,26 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Static
 
+from tui.core.bulk.ratelimit import TokenBucket
 from tui.core.errors import CognitoError, from_botocore
 from tui.core.export import export_users
+from tui.core.search import (
+    DEFAULT_RATE,
+    SEARCHABLE,
+    Progress,
+    Query,
+    QueryError,
+    ScanOutcome,
+    estimated_users,
+    parse_query,
+    scan,
+)
 from tui.core.service import UserRecord
 from tui.screens.modals import Dialog, ErrorDetails, show_help
-from tui.widgets.printable import printable
 from tui.widgets.status import SessionHeader, StatusLine
-
-MAX_ROWS = 1200  # rows kept on screen: memory stays bounded in a pool of any size
-# Rows kept when the bound is reached. Trimming rebuilds the table, and the frame after a
-# rebuild costs time in proportion to the rows (about 0.17 ms a row here: 1,200 rows held
-# the event loop 200-300 ms), so it keeps a quarter: a rebuild every 15 pages, each short.
-KEEP_ROWS = MAX_ROWS // 4
-# The attributes ListUsers can filter on (Cognito's documentation); custom ones cannot be.
-SEARCHABLE = (
-    "username",
-    "email",
-    "phone_number",
-    "name",
-    "given_name",
-    "family_name",
-    "preferred_username",
-    "cognito:user_status",
-    "status",
-    "sub",
-)
-COLUMNS = ("email", "phone_number")
-
-
-def parse_search(text: str) -> tuple[str | None, str | None]:
-    """`email ^= ada`, `email = "a@b.c"`, or bare text (a username prefix) -> (filter, problem)."""
-    text = text.strip()
-    if not text:
-        return None, None
-    for op in ("^=", "="):
-        if op in text:
-            attr, _, value = text.partition(op)
-            attr, value = attr.strip(), value.strip().strip('"')
-            break
-    else:
-        attr, op, value = "username", "^=", text
-    if attr.startswith("custom:") or attr.startswith("dev:"):
-        return None, f"Cognito cannot search custom attributes ({attr}): search by {SEARCHABLE[1]}"
-    if attr not in SEARCHABLE:
-        return None, f"{attr} is not searchable; Cognito searches {', '.join(SEARCHABLE)}"
-    if not value:
-        return None, "a value to search for is needed"
-    if '"' in value or "\\" in value:
-        return None, 'the value cannot contain " or \\'
-    return f'{attr} {op} "{value}"', None
+from tui.widgets.users_table import Column, UsersTable
 
 
 class PoolsScreen(Screen[None]):
@@ -200,9 +171,21 @@ class SwitchIdentity(Dialog):
         )
 
 
+def _user_columns() -> list[Column]:
+    """The users list: one entry per column (title, width in cells or 0 for the rest of
+    the line, the text of a listed user)."""
+    return [
+        Column("username", "Username", 24, lambda u: u.username),
+        Column("status", "Status", 14, lambda u: u.status or "", coded=True),
+        Column("enabled", "On", 3, lambda u: "yes" if u.enabled else "no", coded=True),
+        Column("email", "Email", 0, lambda u: u.attributes.get("email", ""), attribute="email"),
+    ]
+
+
 class UsersScreen(Screen[None]):
     """A pool's users, a page at a time (the largest ListUsers returns), fetched as the
-    cursor nears the end."""
+    cursor nears the end; every row is kept (packed, only the visible ones drawn). A search
+    ListUsers cannot answer scans the pool, streaming the matches in."""
 
     BINDINGS = [
         Binding("enter", "open", "Open", id="users.open", priority=True),
@@ -215,42 +198,47 @@ class UsersScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", id="users.quit"),
     ]
     DEFAULT_CSS = """
-    UsersScreen DataTable { height: 1fr; }
     UsersScreen #search { display: none; }
     UsersScreen #search.-shown { display: block; }
     UsersScreen #search-help { color: $text-muted; padding: 0 1; display: none; }
     UsersScreen #search-help.-shown { display: block; }
+    UsersScreen #scan-progress { display: none; padding: 0 1; }
+    UsersScreen #scan-progress.-shown { display: block; }
     """
+    NEAR_END = 10  # rows before the end at which the next page is fetched
 
     def __init__(self, pool_id: str) -> None:
         super().__init__()
         self.pool_id = pool_id
-        self.filter: str | None = None
+        self.search_query: Query | None = None
+        self.filter: str | None = None  # the ListUsers Filter of a server-side search
         self.next_token: str | None = None
         self.loading = False
         self.exhausted = False
         self.loaded = 0
-        self.dropped = 0
-        self.window: list[tuple[str, Text, Text, Text, Text]] = []  # the rows on screen
+        self.scanning: threading.Event | None = None  # set to cancel the running scan
+        self.last_scan: ScanOutcome | None = None
 
     def compose(self) -> ComposeResult:
         yield SessionHeader()
         yield Input(
-            placeholder='search: name prefix, or email ^= "ada", status = "CONFIRMED"', id="search"
+            placeholder="search: name prefix, email^=ada, custom:department=Research, !nickname",
+            id="search",
         )
         yield Static(
-            "Searchable: " + ", ".join(SEARCHABLE) + ". Custom attributes cannot be searched "
-            "by Cognito. = exact, ^= prefix. Enter search, Esc close.",
+            "name=value exact, name^=prefix, name~=text contains, name=~/regex/, !name not set. "
+            f"Cognito searches {', '.join(SEARCHABLE)} with = and ^=; anything else (custom "
+            "attributes too) is matched here over every user. Enter search, Esc close.",
             id="search-help",
         )
-        table: DataTable[Text] = DataTable(cursor_type="row")
-        table.add_column("Username", width=24, key="username")
-        table.add_column("Status", width=14, key="status")
-        table.add_column("On", width=3, key="enabled")
-        table.add_column("Email", width=28, key="email")
-        yield table
+        yield UsersTable(_user_columns())
+        yield ProgressBar(total=None, show_eta=False, id="scan-progress")
         yield StatusLine()
         yield Footer()
+
+    @property
+    def table(self) -> UsersTable:
+        return self.query_one(UsersTable)
 
     def on_mount(self) -> None:
         session = self.app.session  # type: ignore[attr-defined]
@@ -258,21 +246,26 @@ class UsersScreen(Screen[None]):
             session.settings = session.settings.with_(pool_id=self.pool_id)
             session.pool_schema = None
         self.query_one(SessionHeader).show_info(session.info())
-        self.query_one(DataTable).focus()
+        self.table.focus()
         self.action_reload()
+
+    def on_unmount(self) -> None:
+        self._cancel_scan()
 
     # -- pages -----------------------------------------------------------------------------
 
     def action_reload(self) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
-        self.window = []
-        self.next_token, self.exhausted, self.loaded, self.dropped = None, False, 0, 0
+        self._cancel_scan()
+        self.table.clear()
+        self.next_token, self.exhausted, self.loaded, self.loading = None, False, 0, False
+        if self.search_query is not None and not self.search_query.server_side:
+            self._start_scan(self.search_query)
+            return
         self.query_one(StatusLine).say("Loading users…")
         self._page()
 
     def _page(self) -> None:
-        if self.loading or self.exhausted:
+        if self.loading or self.exhausted or self.scanning is not None:
             return
         self.loading = True
         self._fetch(self.filter, self.next_token)
@@ -280,52 +273,38 @@ class UsersScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="io")
     def _fetch(self, filter: str | None, token: str | None) -> None:
         session = self.app.session  # type: ignore[attr-defined]
+        wanted = [c.attribute for c in self.table.columns if c.attribute]
         try:
             page = session.pool_admin(self.pool_id).list_users(
-                filter=filter, pagination_token=token, attributes=list(COLUMNS)
+                filter=filter, pagination_token=token, attributes=wanted
             )
         except Exception as exc:
             self.app.call_from_thread(self._failed, from_botocore(exc))
             return
-        self.app.call_from_thread(self._show, page.users, page.next_token)
+        self.app.call_from_thread(self._show, page.users, page.next_token, filter)
 
-    def _show(self, users: list[UserRecord], token: str | None) -> None:
+    def _show(self, users: list[UserRecord], token: str | None, filter: str | None) -> None:
         self.loading = False
-        table = self.query_one(DataTable)
-        rows = [_row(user) for user in users]
+        if filter != self.filter or self.scanning is not None:
+            return  # an answer to a listing replaced since
+        self.table.append(users)
         self.loaded += len(users)
         self.next_token, self.exhausted = token, not token
-        if table.row_count + len(rows) > MAX_ROWS:
-            # Keep memory bounded: drop the oldest rows, keeping KEEP_ROWS (r reloads from
-            # the top). Rebuilding the kept rows is far cheaper than removing rows one by
-            # one (each removal re-indexes the table); the cursor stays on its user.
-            overflow = table.row_count + len(rows) - max(KEEP_ROWS, len(rows))
-            kept = self.window[overflow:] + rows
-            cursor = table.cursor_row
-            table.clear()
-            for row in kept:
-                table.add_row(*row[1:], key=row[0])
-            self.window = kept
-            self.dropped += overflow
-            table.move_cursor(row=max(cursor - overflow, 0), animate=False)
-        else:
-            for row in rows:
-                table.add_row(*row[1:], key=row[0])
-            self.window.extend(rows)
         more = "more below" if token else "all loaded"
-        dropped = f", {self.dropped} earlier ones dropped (r reloads)" if self.dropped else ""
         search = f" matching {self.filter}" if self.filter else ""
-        self.query_one(StatusLine).say(f"{self.loaded} users{search}, {more}{dropped}.")
+        self.query_one(StatusLine).say(f"{self.loaded} users{search}, {more}.")
         self.app.first_data_shown()  # type: ignore[attr-defined]
+        table = self.table
+        if token and table.cursor_row >= table.row_count - self.NEAR_END:
+            self._page()
 
     def _failed(self, error: CognitoError) -> None:
         self.loading = False
         self.query_one(StatusLine).say(error.brief(), error=True)
 
-    @on(DataTable.RowHighlighted)
-    def _near_end(self, event: DataTable.RowHighlighted) -> None:
-        table = self.query_one(DataTable)
-        if event.cursor_row >= table.row_count - 10:
+    @on(UsersTable.Highlighted)
+    def _near_end(self, event: UsersTable.Highlighted) -> None:
+        if event.row >= event.count - self.NEAR_END:
             self._page()
 
     # -- search ----------------------------------------------------------------------------
@@ -338,15 +317,115 @@ class UsersScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def _search(self, event: Input.Submitted) -> None:
-        filter, problem = parse_search(event.value)
-        if problem:
-            self.query_one(StatusLine).say(problem, error=True)
+        try:
+            query = parse_query(event.value)
+        except QueryError as exc:
+            self.query_one(StatusLine).say(str(exc), error=True)
             return
-        self.filter = filter
+        self.search_query = query
+        self.filter = query.server_filter if query is not None else None
+        self._close_search()
+        self.action_reload()
+
+    def _close_search(self) -> None:
         self.query_one("#search").remove_class("-shown")
         self.query_one("#search-help").remove_class("-shown")
-        self.query_one(DataTable).focus()
-        self.action_reload()
+        self.table.focus()
+
+    def _start_scan(self, query: Query) -> None:
+        stop = threading.Event()
+        self.scanning = stop
+        bar = self.query_one("#scan-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.add_class("-shown")
+        self.query_one(StatusLine).say(f"Searching every user for {query}… Esc cancels.")
+        self._scan(query, stop)
+
+    def _cancel_scan(self) -> None:
+        if self.scanning is not None:
+            self.scanning.set()
+            self.scanning = None
+        with contextlib.suppress(Exception):
+            self.query_one("#scan-progress").remove_class("-shown")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="io")
+    def _scan(self, query: Query, stop: threading.Event) -> None:
+        session = self.app.session  # type: ignore[attr-defined]
+        try:
+            admin = session.pool_admin(self.pool_id)
+            cache = session.scan_cache(self.pool_id)
+            total = None if cache.complete else estimated_users(admin)
+            total = len(cache) if cache.complete else total
+        except Exception as exc:
+            self.app.call_from_thread(self._scan_done, stop, query, None, from_botocore(exc))
+            return
+        bucket = TokenBucket(self.scan_rate, adaptive=True)
+
+        def matched(users: list[UserRecord], progress: Progress) -> None:
+            if not stop.is_set():
+                self.app.call_from_thread(self._scan_matches, stop, query, users, progress)
+
+        outcome = scan(
+            admin, query, cache=cache, bucket=bucket, total=total, on_matches=matched, stop=stop
+        )
+        self.app.call_from_thread(self._scan_done, stop, query, outcome, outcome.error)
+
+    @property
+    def scan_rate(self) -> float:
+        return float(getattr(self.app.options, "scan_rate", None) or DEFAULT_RATE)
+
+    def _scan_matches(
+        self, stop: threading.Event, query: Query, users: list[UserRecord], progress: Progress
+    ) -> None:
+        if stop is not self.scanning:
+            return
+        if users:
+            self.table.append(users)
+            self.loaded += len(users)
+        bar = self.query_one("#scan-progress", ProgressBar)
+        total = progress.total if progress.total and progress.total >= progress.scanned else None
+        bar.update(total=total, progress=progress.scanned)
+        of = f" of about {total:,}" if total else ""
+        self.query_one(StatusLine).say(
+            f"Searching for {query}: {progress.scanned:,}{of} users looked at, "
+            f"{progress.matched:,} match. Esc cancels."
+        )
+        self.app.first_data_shown()  # type: ignore[attr-defined]
+
+    def _scan_done(
+        self,
+        stop: threading.Event,
+        query: Query,
+        outcome: ScanOutcome | None,
+        error: CognitoError | None,
+    ) -> None:
+        if stop is not self.scanning and not stop.is_set():
+            return
+        cancelled = stop.is_set()
+        if stop is self.scanning:
+            self.scanning = None
+        self.query_one("#scan-progress").remove_class("-shown")
+        self.last_scan = outcome
+        self.exhausted = True
+        status = self.query_one(StatusLine)
+        seen = outcome.progress.scanned if outcome else 0
+        found = outcome.progress.matched if outcome else 0
+        if error is not None:
+            status.say(
+                f"{error.brief()} The search stopped: {found:,} matches among the first "
+                f"{seen:,} users; / searches again.",
+                error=True,
+            )
+        elif cancelled or (outcome and outcome.cancelled):
+            if self.scanning is None and self.search_query is query:
+                status.say(
+                    f"Search cancelled: {found:,} users match {query} among the first "
+                    f"{seen:,}; / searches again, going on from there."
+                )
+        elif outcome is not None:
+            reused = outcome.progress.from_cache
+            again = f", {reused:,} of them fetched earlier in this session" if reused else ""
+            status.say(f"{found:,} users match {query} (all {seen:,} users looked at{again}).")
 
     def action_help(self) -> None:
         show_help(self)
@@ -354,9 +433,11 @@ class UsersScreen(Screen[None]):
     def action_back(self) -> None:
         box = self.query_one("#search", Input)
         if box.has_class("-shown"):
-            box.remove_class("-shown")
-            self.query_one("#search-help").remove_class("-shown")
-            self.query_one(DataTable).focus()
+            self._close_search()
+            return
+        if self.scanning is not None:
+            stop = self.scanning
+            stop.set()  # the worker reports what it found so far (see _scan_done)
             return
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
@@ -368,10 +449,9 @@ class UsersScreen(Screen[None]):
         return not (action == "open" and isinstance(self.focused, Input))
 
     def action_open(self) -> None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
+        username = self.table.cursor_key
+        if username is None:
             return
-        username = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
         from tui.screens.attributes import AttributesScreen
 
         self.app.session.open_user(self.pool_id, username)  # type: ignore[attr-defined]
@@ -388,24 +468,26 @@ class UsersScreen(Screen[None]):
 
     def action_export(self) -> None:
         default = f"users-{self.pool_id}.csv"
-        self.app.push_screen(ExportDialog(default, self.filter), self._export)
+        scope = str(self.search_query) if self.search_query is not None else None
+        self.app.push_screen(ExportDialog(default, scope), self._export)
 
     def _export(self, path: str | None) -> None:
         if path:
             self.query_one(StatusLine).say(f"Exporting to {path}…")
-            self._export_worker(Path(path), self.filter)
+            self._export_worker(Path(path), self.search_query)
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="export")
-    def _export_worker(self, path: Path, filter: str | None) -> None:
+    def _export_worker(self, path: Path, query: Query | None) -> None:
         session = self.app.session  # type: ignore[attr-defined]
         try:
             count = export_users(
                 session.pool_admin(self.pool_id),
                 path,
-                filter,
+                query.server_filter if query is not None else None,
                 lambda n: self.app.call_from_thread(
                     self.query_one(StatusLine).say, f"Exporting to {path}: {n} users…"
                 ),
+                where=query if query is not None and not query.server_side else None,
             )
         except Exception as exc:
             self.app.call_from_thread(
@@ -415,17 +497,6 @@ class UsersScreen(Screen[None]):
         self.app.call_from_thread(
             self.query_one(StatusLine).say, f"Exported {count} users to {path}."
         )
-
-
-def _row(user: UserRecord) -> tuple[str, Text, Text, Text, Text]:
-    """(key, cells...) of one user in the listing."""
-    return (
-        user.username,
-        Text(printable(user.username)),
-        Text(user.status or ""),
-        Text("yes" if user.enabled else "no"),
-        Text(printable(user.attributes.get("email", ""))),
-    )
 
 
 class ExportDialog(Dialog):

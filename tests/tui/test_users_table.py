@@ -1,0 +1,77 @@
+"""The users list widget on its own: packed columns, only visible lines drawn, the cursor."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from textual.app import App, ComposeResult
+
+from tui.core.packed import PackedStrings
+from tui.widgets.users_table import Column, UsersTable
+
+COLUMNS = [
+    Column("name", "Name", 12, lambda r: r.name),
+    Column("kind", "Kind", 6, lambda r: r.kind, coded=True),
+    Column("note", "Note", 0, lambda r: r.note),
+]
+
+
+def records(n: int, start: int = 0) -> list[SimpleNamespace]:
+    return [
+        SimpleNamespace(name=f"u{i:06d}", kind="even" if i % 2 == 0 else "odd", note=f"n{i}")
+        for i in range(start, start + n)
+    ]
+
+
+def test_packed_strings_round_trip_and_stay_compact():
+    text, coded = PackedStrings(), PackedStrings(coded=True)
+    values = ["", "ada", "Zoë \x1b[31m", "\U0001f600 wide", "x" * 2048]
+    for value in values * 1000:
+        text.append(value)
+        coded.append(value)
+    assert [text[i] for i in range(5)] == values == [coded[i] for i in range(5)]
+    assert text[4999] == values[-1] and len(text) == len(coded) == 5000
+    assert coded.nbytes() == 2 * 5000  # a 16-bit code a row
+    assert text.nbytes() < 5000 * 8 + sum(len(v.encode()) for v in values) * 1000 + 1
+
+
+class Host(App[None]):
+    def compose(self) -> ComposeResult:
+        yield UsersTable(COLUMNS)
+
+
+async def test_a_hundred_thousand_rows_keys_and_drawing():
+    app = Host()
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.query_one(UsersTable)
+        table.focus()
+        for start in range(0, 100_000, 60):  # pages, as ListUsers sends them
+            table.append(records(min(60, 100_000 - start), start))
+        await pilot.pause()
+        assert table.row_count == 100_000 and table.cursor_key == "u000000"
+        page = table.scrollable_content_region.height - 1
+        await pilot.press("end")
+        assert table.cursor_key == "u099999" and round(table.scroll_y) == 100_000 - page
+        last = table.render_line(page).text
+        assert last.split() == ["u099999", "odd", "n99999"]
+        await pilot.press("pageup", "up")
+        assert table.cursor_row == 99_999 - page - 1
+        await pilot.press("home", "down", "down")
+        assert table.cursor_key == "u000002" and table.scroll_y == 0
+        header = table.render_line(0).text
+        assert (
+            header.split() == ["Name", "Kind", "Note"]
+            and len(header) == table.scrollable_content_region.width
+        )
+        assert table.render_line(3).text.split()[0] == "u000002"
+
+
+async def test_control_characters_are_drawn_as_pictures():
+    app = Host()
+    async with app.run_test(size=(40, 6)) as pilot:
+        table = app.query_one(UsersTable)
+        table.append([SimpleNamespace(name="ev\x1b]52;c\x07", kind="k", note="\x9b2J")])
+        await pilot.pause()
+        line = table.render_line(1).text
+        assert "\x1b" not in line and "\x07" not in line and "\x9b" not in line
+        assert "ev␛]52;c␇" in line
