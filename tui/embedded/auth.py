@@ -121,6 +121,9 @@ class SignIn:
             raise not_authorized("User is disabled.")
         if flow == "USER_SRP_AUTH":
             return self.srp_start(user, params)
+        if user.status == UserStatus.UNCONFIRMED:
+            # AWS says so before it looks at the password (evidence corpus).
+            raise CognitoError("UserNotConfirmedException", "User is not confirmed.")
         if not secret_equal(user.password, params.get("PASSWORD")):
             raise not_authorized(WRONG_PASSWORD)
         return self.after_password(user)
@@ -143,9 +146,9 @@ class SignIn:
         session.srp = state
         self.ctx.remember(state.secret_block)
         self.ctx.store.secret_blocks[state.secret_block] = session.session
+        # AWS sends no Session here: the SECRET_BLOCK names the exchange.
         return {
             "ChallengeName": "PASSWORD_VERIFIER",
-            "Session": session.session,
             "ChallengeParameters": srp.challenge_parameters(state, user.username),
         }
 
@@ -178,7 +181,6 @@ class SignIn:
             "ChallengeName": "NEW_PASSWORD_REQUIRED",
             "Session": session.session,
             "ChallengeParameters": {
-                "USER_ID_FOR_SRP": user.username,
                 "requiredAttributes": json.dumps([f"userAttributes.{a}" for a in missing]),
                 "userAttributes": json.dumps(attributes),
             },
@@ -238,19 +240,19 @@ class SignIn:
         if not token:
             raise invalid_parameter("Missing required parameter REFRESH_TOKEN")
         if token not in self.pool.refresh_tokens:
-            raise not_authorized("Invalid Refresh Token")
+            raise not_authorized("Invalid Refresh Token.")
         entry = self.pool.refresh_tokens[token]
         if entry is None:
             raise not_authorized("Refresh Token has been revoked")
         client_id, username, origin = entry
         if client_id != self.client.id:
-            raise not_authorized("Invalid Refresh Token")
+            raise not_authorized("Invalid Refresh Token.")
         expires = self.ctx.store.refresh_expiry.get(token)
         if expires is not None and self.ctx.clock.now() >= expires:
             raise not_authorized("Refresh Token has expired")
         user = self.pool.users.get(username)
         if user is None:
-            raise not_authorized("Invalid Refresh Token")
+            raise not_authorized("Invalid Refresh Token.")
         names = [n for n in (params.get("USERNAME"), username, user.id) if n]
         check_secret_hash(self.client, params.get("SECRET_HASH"), names)
         if not user.enabled:
@@ -359,9 +361,13 @@ class SignIn:
         code = answers.get(key)
         if not code:
             raise invalid_parameter(f"Missing required parameter {key}")
+        settings = self.ctx.store.mfa_for((self.pool.id, user.username))
         if kind == "SOFTWARE_TOKEN_MFA":
-            secret = self.ctx.store.mfa_for((self.pool.id, user.username)).totp_secret
-            ok = totp_matches(secret, code)
+            ok = totp_matches(settings.totp_secret, code)
+            if ok and secret_equal(settings.used_totp, code):
+                raise CognitoError(
+                    "ExpiredCodeException", "Your software token has already been used once."
+                )
         else:
             ok = secret_equal(session.code, code)
         if not ok:
@@ -369,6 +375,8 @@ class SignIn:
             if session.attempts >= MAX_CODE_ATTEMPTS:
                 self.ctx.store.drop_session(session.session)
             raise code_mismatch("Invalid code or auth state for the user.")
+        if kind == "SOFTWARE_TOKEN_MFA":
+            settings.used_totp = code
         self.ctx.store.drop_session(session.session)
         return self.signed_in(user)
 

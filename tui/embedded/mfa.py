@@ -132,6 +132,7 @@ def verify_software_token(call: Call) -> dict[str, Any]:
     if not totp_matches(secret, call.body["UserCode"]):
         raise CognitoError("EnableSoftwareTokenMFAException", "Code mismatch")
     settings.totp_secret, settings.pending_totp_secret = secret, None
+    settings.used_totp = call.body["UserCode"]
     out: dict[str, Any] = {"Status": "SUCCESS"}
     if session is not None:
         session.totp_verified = True

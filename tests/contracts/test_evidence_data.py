@@ -1,0 +1,49 @@
+"""The evidence corpus (contracts/checker/data/evidence) is complete enough to replay."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from contracts.checker import evidence
+
+ITEMS = evidence.load()
+DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\Z")
+
+
+def test_the_corpus_has_items_from_each_file():
+    files = {item.file for item in ITEMS}
+    assert {"attributes.toml", "auth.toml"} <= files
+    assert len(ITEMS) >= 40
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=[i.id for i in ITEMS])
+def test_every_item_says_where_when_what_and_which_kind(item, spec):
+    assert item.source.strip(), "source: a URL or OWNER/REPO:path@commit"
+    assert DATE.match(item.source_date), f"source_date {item.source_date!r} is not a date"
+    assert item.operation in spec.operations, f"{item.operation} is not a cognito-idp operation"
+    assert item.kind in evidence.KINDS
+    assert item.confidence in evidence.CONFIDENCES
+    if item.kind == "answer" and (item.status or 0) >= 400:
+        assert item.type and item.message, "an error answer has its __type and message"
+        assert item.request.strip(), "an answer says the request that triggered it"
+    if item.kind == "behaviour" or item.status == 200:
+        assert item.behaviour.strip(), "a behaviour (or a success answer) is described"
+
+
+def test_replay_decisions_name_real_items():
+    ids = {item.id for item in ITEMS}
+    decided = evidence.load_replay()
+    assert set(decided) <= ids
+    for ident, fields in decided.items():
+        assert set(fields) <= {"reason", "newline_unseen", "replace", "why"}, ident
+        assert ("replace" in fields) == ("why" in fields), ident
+
+
+def test_a_duplicate_id_is_refused(tmp_path):
+    text = (evidence.EVIDENCE_DIR / "auth.toml").read_text()
+    (tmp_path / "a.toml").write_text(text)
+    (tmp_path / "b.toml").write_text(text)
+    with pytest.raises(evidence.EvidenceError, match="appears twice"):
+        evidence.load(tmp_path)
