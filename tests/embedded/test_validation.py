@@ -96,17 +96,23 @@ def test_missing_required_member_must_not_be_null(loose, token):
         loose.update_user_attributes(AccessToken=token)
     assert error_of(caught) == (
         "InvalidParameterException",
-        HEAD + "Value at 'userAttributes' failed to satisfy constraint: Member must not be null",
+        HEAD
+        + "Value null at 'userAttributes' failed to satisfy constraint: Member must not be null",
     )
 
 
-def test_empty_name_breaks_the_minimum_length_once(loose, token):
+def test_empty_name_breaks_the_minimum_length_and_the_pattern(spec, loose, token):
+    """Both sentences, length first, as the evidence corpus shows AWS answering."""
+    pattern = spec.defs["AttributeNameType"]["x-java-pattern"]
     with pytest.raises(ClientError) as caught:
         loose.update_user_attributes(AccessToken=token, UserAttributes=[{"Name": "", "Value": "v"}])
     assert error_of(caught) == (
         "InvalidParameterException",
-        HEAD + "Value '' at 'userAttributes.1.member.name' failed to satisfy constraint: "
-        "Member must have length greater than or equal to 1",
+        "2 validation errors detected: "
+        "Value '' at 'userAttributes.1.member.name' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 1; "
+        "Value '' at 'userAttributes.1.member.name' failed to satisfy constraint: "
+        f"Member must satisfy regular expression pattern: {pattern}",
     )
 
 

@@ -262,9 +262,11 @@ def check_secret_hash(client: Client, provided: str | None, usernames: Iterable[
     """Clients with a secret must prove it on every unauthenticated call (SECRET_HASH)."""
     if not client.generate_secret:
         return
-    if provided:
-        for username in usernames:
-            if secret_equal(secret_hash(client.secret, client.id, username), provided):
-                return
-    # A missing hash gets the same answer as a wrong one (evidence corpus).
+    if not provided:
+        raise not_authorized(
+            f"Client {client.id} is configured with secret but SECRET_HASH was not received"
+        )
+    for username in usernames:
+        if secret_equal(secret_hash(client.secret, client.id, username), provided):
+            return
     raise not_authorized(f"Unable to verify secret hash for client {client.id}")

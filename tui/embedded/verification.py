@@ -247,7 +247,7 @@ def confirm_forgot_password(call: Call) -> dict[str, Any]:
     if user.status in (UserStatus.RESET_REQUIRED, UserStatus.FORCE_CHANGE_PASSWORD):
         user.status = UserStatus.CONFIRMED
     call.ctx.store.temp_passwords.pop((pool.id, user.username), None)
-    call.ctx.spend_code(pool, user, RESET_SLOT)
+    call.ctx.consume_code(pool, user, RESET_SLOT)  # reuse: unmeasured, stays a mismatch
     return {}
 
 
