@@ -168,6 +168,17 @@ POOLS: dict[str, Callable[[World], Pool]] = {
     ),
     "auto-verify": lambda w: w.create(AutoVerifiedAttributes=["email"]),
     "mfa-on": _mfa_on,
+    "numbers-only": lambda w: w.create(
+        Policies={
+            "PasswordPolicy": {
+                "MinimumLength": 8,
+                "RequireUppercase": False,
+                "RequireLowercase": False,
+                "RequireNumbers": True,
+                "RequireSymbols": False,
+            }
+        }
+    ),
 }
 
 
@@ -573,6 +584,164 @@ def _reset_wrong_code(w: World) -> dict[str, str]:
     }
 
 
+@setup("admin-set-user-password-user-not-found-java")
+def _missing_user_password(w: World) -> dict[str, str]:
+    return {"<pool>": w.pool("plain").id, "<user>": unique("nobody"), "<password>": PASSWORD}
+
+
+@setup("validation-schema-name-length-quoted")
+def _pool_name(w: World) -> dict[str, str]:
+    return {"<name>": unique("ev")}
+
+
+@setup("admin-create-user-temporary-password-policy-numeric")
+def _numbers_policy(w: World) -> dict[str, str]:
+    pool = w.pool("numbers-only")
+    return {"<pool>": pool.id, "<user>": unique(), "<13 uppercase chars>": "ABCDEFGHIJKLM"}
+
+
+@setup("list-users-limit-over-60", "list-users-filter-parse-error")
+def _some_pool(w: World) -> dict[str, str]:
+    return {"<pool>": w.pool("plain").id}
+
+
+@setup("admin-create-user-username-exists")
+def _user_test_exists(w: World) -> dict[str, str]:
+    pool = w.create()
+    w.cognito.admin_create_user(UserPoolId=pool.id, Username="user-test", MessageAction="SUPPRESS")
+    return {"<pool>": pool.id}
+
+
+@setup("sign-up-username-exists-prevent-existence")
+def _existing_prevented(w: World) -> dict[str, str]:
+    username, _ = w.user("prevent-errors")
+    pool = w.pool("prevent-errors")
+    return {"<client>": pool.client_id, "<existing>": username, "<password>": PASSWORD}
+
+
+@setup("sign-up-email-username-exists")
+def _email_username_exists(w: World) -> dict[str, str]:
+    pool = w.create(UsernameAttributes=["email"])
+    w.cognito.admin_create_user(
+        UserPoolId=pool.id, Username="email@example.com", MessageAction="SUPPRESS"
+    )
+    return {"<client>": pool.client_id}
+
+
+@setup("verify-software-token-code-mismatch-raw")
+def _totp_mismatch(w: World) -> dict[str, str]:
+    values = _signed_in(w)
+    secret = w.cognito.associate_software_token(AccessToken=values["<token>"])["SecretCode"]
+    wrong = f"{(int(totp_now(secret)) + 500_000) % 1_000_000:06d}"
+    return {**values, "<6 digits>": wrong}
+
+
+@setup("respond-mfa-setup-missing-session")
+def _no_session(w: World) -> dict[str, str]:
+    return {"<client>": w.pool("plain").client_id, "<user>": unique()}
+
+
+@setup("associate-software-token-invalid-access-token")
+def _bad_token(w: World) -> dict[str, str]:
+    return {"<bad token>": "THIS_IS_NOT_VALID_TOKEN"}
+
+
+@setup("initiate-auth-password-reset-required")
+def _reset_required(w: World) -> dict[str, str]:
+    values = _signed_in(w)
+    w.cognito.admin_reset_user_password(UserPoolId=values["<pool>"], Username=values["<user>"])
+    return {
+        **values,
+        "<A>": AWSSRP(
+            values["<user>"], PASSWORD, values["<pool>"], values["<client>"], client=w.cognito
+        ).get_auth_params()["SRP_A"],
+    }
+
+
+@setup("admin-initiate-auth-user-password-auth-not-supported")
+def _admin_wrong_flow(w: World) -> dict[str, str]:
+    return {**_signed_in(w), "<password>": PASSWORD}
+
+
+@setup("forgot-password-force-change-password-state")
+def _force_change(w: World) -> dict[str, str]:
+    pool = w.pool("plain")
+    username = unique()
+    w.cognito.admin_create_user(
+        UserPoolId=pool.id,
+        Username=username,
+        TemporaryPassword=PASSWORD,
+        MessageAction="SUPPRESS",
+        UserAttributes=[
+            {"Name": "email", "Value": f"{username}@example.org"},
+            {"Name": "email_verified", "Value": "true"},
+        ],
+    )
+    return {"<client>": pool.client_id, "<user>": username}
+
+
+def _cli_pool(w: World, kind: str) -> dict[str, str]:
+    pool = w.create({"PreventUserExistenceErrors": kind})
+    new_user(w.cognito, pool.id, password="Correct-Horse-9")
+    w.cognito.admin_create_user(UserPoolId=pool.id, Username="admin", MessageAction="SUPPRESS")
+    w.cognito.admin_set_user_password(
+        UserPoolId=pool.id, Username="admin", Password=PASSWORD, Permanent=True
+    )
+    return {"<client>": pool.client_id}
+
+
+setup(
+    "initiate-auth-wrong-password-cli",
+    "initiate-auth-unknown-user-prevent-on-cli",
+    "sign-up-username-exists-cli",
+)(lambda w: _cli_pool(w, "ENABLED"))
+setup("initiate-auth-unknown-user-prevent-off-cli")(lambda w: _cli_pool(w, "LEGACY"))
+
+
+@setup(
+    "describe-user-pool-not-found-live",
+    "list-users-pool-not-found-cli",
+    "list-user-pools-max-results-missing-zero",
+)
+def _absent_pools(w: World) -> dict[str, str]:
+    return {}
+
+
+@setup("initiate-auth-secret-hash-wrong-srp")
+def _wrong_hash_srp(w: World) -> dict[str, str]:
+    pool = w.pool("secret")
+    username, _ = w.user("secret")
+    return {
+        "2qb0o3ni38ge670t48dkkluk5r": pool.client_id,
+        "<email>": username,
+        "<A>": "ab" * 32,
+        "<bad hash>": "bm90LXRoZS1oYXNo",
+    }
+
+
+@setup("secret-hash-sent-to-client-without-secret")
+def _hash_without_secret(w: World) -> dict[str, str]:
+    values = _signed_in(w)
+    return {**values, "XXXXXX": values["<client>"], "<password>": PASSWORD, "<hash>": "aGFzaA=="}
+
+
+@setup("admin-initiate-auth-flow-not-enabled")
+def _admin_flow_disabled(w: World) -> dict[str, str]:
+    pool = w.create({"ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]})
+    return {
+        "af-south-1_HZYIpahzs": pool.id,
+        "6qbvncedqjvi2jrpqhjj22ei7g": pool.client_id,
+        "<email>": "someone",
+        "<password>": PASSWORD,
+        ', "SECRET_HASH": "<hash>"': "",
+    }
+
+
+@setup("change-password-wrong-previous-raw-headers")
+def _wrong_previous(w: World) -> dict[str, str]:
+    return {**_signed_in(w), "<wrong>": "Wrong-Horse-9", "<new>": "Other-Horse-9"}
+
+
 # ---------------------------------------------------------------------------------------
 # Behaviour items: the steps the sentence describes, checked through botocore.
 
@@ -960,6 +1129,75 @@ def _srp_mfa_setup(w: World) -> None:
     )
     assert answer["ChallengeName"] == "MFA_SETUP"
     assert answer["Session"]
+
+
+@behaviour("admin-initiate-auth-new-password-required-shape-cli-doc")
+def _admin_new_password_shape(w: World) -> None:
+    pool = w.pool("plain")
+    username = unique()
+    w.cognito.admin_create_user(
+        UserPoolId=pool.id, Username=username, TemporaryPassword=PASSWORD, MessageAction="SUPPRESS"
+    )
+    answer = w.cognito.admin_initiate_auth(
+        UserPoolId=pool.id,
+        ClientId=pool.client_id,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": PASSWORD},
+    )
+    assert answer["ChallengeName"] == "NEW_PASSWORD_REQUIRED" and answer["Session"]
+    assert "AuthenticationResult" not in answer
+    params = answer["ChallengeParameters"]
+    assert set(params) == {"USER_ID_FOR_SRP", "requiredAttributes", "userAttributes"}
+
+
+@behaviour("sign-up-success-shape-cli")
+def _sign_up_shape(w: World) -> None:
+    answer = w.cognito.sign_up(
+        ClientId=w.pool("auto-verify").client_id,
+        Username=unique(),
+        Password="BlahBlah123!",
+        UserAttributes=[{"Name": "email", "Value": "blah@blah.net"}],
+    )
+    assert answer["UserConfirmed"] is False and answer["UserSub"]
+    assert answer["CodeDeliveryDetails"] == {
+        "Destination": "b***@b***",
+        "DeliveryMedium": "EMAIL",
+        "AttributeName": "email",
+    }
+
+
+@behaviour("sign-up-validation-data-null-accepted")
+def _validation_data_null(w: World) -> None:
+    body = {
+        "ClientId": w.pool("auto-verify").client_id,
+        "Username": unique(),
+        "Password": PASSWORD,
+        "UserAttributes": [{"Name": "email", "Value": f"{unique()}@example.org"}],
+        "ValidationData": None,
+    }
+    status, answer = w.post("SignUp", json.dumps(body))
+    assert status == 200, answer
+    assert answer["UserConfirmed"] is False and answer["UserSub"] and answer["CodeDeliveryDetails"]
+
+
+@behaviour("validation-list-value-rendering")
+def _list_rendering(w: World) -> None:
+    pool = w.pool("plain")
+    urls = [chr(ord("a") + i % 26) for i in range(101)]
+    with pytest.raises(ClientError) as caught:
+        w.cognito.update_user_pool_client(
+            UserPoolId=pool.id, ClientId=pool.client_id, CallbackURLs=urls
+        )
+    code, message = error_of(caught)
+    assert code == "InvalidParameterException"
+    assert message.startswith("1 validation error detected: Value '[" + ", ".join(urls) + "]' at")
+
+
+@behaviour("list-users-filter-custom-attribute-not-searchable")
+def _custom_filter(w: World) -> None:
+    with pytest.raises(ClientError) as caught:
+        w.cognito.list_users(UserPoolId=w.pool("plain").id, Filter='custom:foo = "bar"')
+    assert error_of(caught)[0] == "InvalidParameterException"
 
 
 # ---------------------------------------------------------------------------------------

@@ -103,6 +103,8 @@ class SignIn:
         configured = self.client.extended_config.get("ExplicitAuthFlows")
         allowed = set(configured) if configured else DEFAULT_FLOWS
         if not allowed & FLOW_PERMISSIONS[flow]:
+            if admin:
+                raise invalid_parameter("Auth flow not enabled for this client")
             raise invalid_parameter(f"{flow} flow not enabled for this client")
         if flow in UNSUPPORTED_FLOWS:
             raise invalid_parameter(f"{flow} is not supported by the embedded Cognito backend.")
@@ -119,6 +121,10 @@ class SignIn:
             raise self.unknown_user()
         if not user.enabled:
             raise not_authorized("User is disabled.")
+        if user.status == UserStatus.RESET_REQUIRED and flow == "USER_SRP_AUTH":
+            raise CognitoError(
+                "PasswordResetRequiredException", "Password reset required for the user"
+            )
         if flow == "USER_SRP_AUTH":
             return self.srp_start(user, params)
         if user.status == UserStatus.UNCONFIRMED:
@@ -126,7 +132,7 @@ class SignIn:
             raise CognitoError("UserNotConfirmedException", "User is not confirmed.")
         if not secret_equal(user.password, params.get("PASSWORD")):
             raise not_authorized(WRONG_PASSWORD)
-        return self.after_password(user)
+        return self.after_password(user, srp=False)
 
     def unknown_user(self) -> CognitoError:
         if self.client.extended_config.get("PreventUserExistenceErrors") == "ENABLED":
@@ -154,7 +160,7 @@ class SignIn:
 
     # -- after the password ----------------------------------------------------------------
 
-    def after_password(self, user: User) -> dict[str, Any]:
+    def after_password(self, user: User, *, srp: bool = True) -> dict[str, Any]:
         status = UserStatus(user.status)
         if status == UserStatus.UNCONFIRMED:
             raise CognitoError("UserNotConfirmedException", "User is not confirmed.")
@@ -170,10 +176,11 @@ class SignIn:
                 raise not_authorized(
                     "Temporary password has expired and must be reset by an administrator."
                 )
-            return self.new_password_challenge(user)
+            return self.new_password_challenge(user, srp=srp)
         return self.after_first_factor(user)
 
-    def new_password_challenge(self, user: User) -> dict[str, Any]:
+    def new_password_challenge(self, user: User, *, srp: bool) -> dict[str, Any]:
+        """The password flows also send USER_ID_FOR_SRP, the SRP path does not (evidence)."""
         attributes = {k: v for k, v in user.attribute_lookup.items() if k != "sub"}
         missing = [a for a in required_attributes(self.pool) if not attributes.get(a)]
         session = self.session(user, "NEW_PASSWORD_REQUIRED")
@@ -181,6 +188,7 @@ class SignIn:
             "ChallengeName": "NEW_PASSWORD_REQUIRED",
             "Session": session.session,
             "ChallengeParameters": {
+                **({} if srp else {"USER_ID_FOR_SRP": user.username}),
                 "requiredAttributes": json.dumps([f"userAttributes.{a}" for a in missing]),
                 "userAttributes": json.dumps(attributes),
             },
@@ -295,6 +303,8 @@ class SignIn:
             # Clients may answer PASSWORD_VERIFIER without the Session; the secret block
             # identifies the exchange (pycognito does this).
             session_id = store.secret_blocks.get(answers.get("PASSWORD_CLAIM_SECRET_BLOCK") or "")
+        elif not session_id:
+            raise invalid_parameter("Missing required parameter Session")
         session = store.sessions.get(session_id or "")
         if session is None or (session.pool_id, session.client_id) != (
             self.pool.id,

@@ -71,7 +71,7 @@ def admin_create_user(call: Call) -> dict[str, Any]:
                 raise alias_exists(attribute)
     password = call.body.get("TemporaryPassword")
     if password:
-        check_password(pool, password)
+        check_password(pool, password, "Password did not conform with password policy: ")
     else:
         password = generate_password()
     out = call.moto({**call.body, "TemporaryPassword": password})

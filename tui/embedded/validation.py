@@ -32,7 +32,8 @@ from tui.embedded.errors import CognitoError, invalid_parameter, serialization
 # Rules that mean "this is not the JSON type the shape needs": AWS cannot even parse it.
 _SERIALIZATION_RULES = frozenset({"type", "null", "base64", "key-type", "key-null"})
 # Within one member, AWS states the length before the pattern.
-_RULE_ORDER = {"required": 0, "min-length": 0, "max-length": 0, "pattern": 1}
+# (an empty name: length >= 1 then pattern; an over-long one: pattern then length <= 32).
+_RULE_ORDER = {"required": 0, "min-length": 0, "pattern": 1, "max-length": 2}
 _PATH_TOKEN = re.compile(r'\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
 
 
@@ -196,6 +197,8 @@ def _shown(value: Any) -> str | None:
         return value
     if isinstance(value, int | float):
         return str(value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "[" + ", ".join(value) + "]"  # as Java prints a list (evidence corpus)
     return None
 
 
@@ -246,6 +249,14 @@ class RequestValidator:
         text = constraint(violation.rule, where.node, self.spec)
         if violation.rule.startswith("key-") or where.sensitive:
             value = "Value at"
+        elif violation.rule == "required" and where.node.get("type") == "integer":
+            # AWS reads a missing number as 0 and checks its minimum (evidence corpus).
+            low = where.node.get("minimum")
+            if isinstance(low, int | float) and low > 0:
+                text = constraint("minimum", where.node, self.spec)
+                value = "Value '0' at"
+            else:
+                value = "Value null at"
         elif violation.rule == "required":
             value = "Value null at"
         else:

@@ -133,8 +133,14 @@ def _send_signup_code(call: Call, pool: Pool, user: User) -> dict[str, str] | No
 def sign_up(call: Call) -> dict[str, Any]:
     pool, _client, existing = _client_user(call, aliases=False)
     if existing is not None:
+        if "email" in (pool.extended_config.get("UsernameAttributes") or []) and (
+            "@" in call.body["Username"]
+        ):
+            raise CognitoError(
+                "UsernameExistsException", "An account with the given email already exists."
+            )
         raise CognitoError("UsernameExistsException", "User already exists")
-    check_password(pool, call.body["Password"])
+    check_password(pool, call.body["Password"], "Password did not conform with policy: ")
     values = as_values(call.body.get("UserAttributes") or [])
     if any(name in VERIFIED_FLAGS for name in values):
         raise not_authorized("A client attempted to write unauthorized attribute")
@@ -233,6 +239,8 @@ def forgot_password(call: Call) -> dict[str, Any]:
         raise user_not_found()
     if not user.enabled:
         raise not_authorized("User is disabled.")
+    if user.status == UserStatus.FORCE_CHANGE_PASSWORD:
+        raise not_authorized("User password cannot be reset in the current state.")
     return {"CodeDeliveryDetails": send_reset_code(call, pool, user)}
 
 
