@@ -140,7 +140,7 @@ def sign_up(call: Call) -> dict[str, Any]:
                 "UsernameExistsException", "An account with the given email already exists."
             )
         raise CognitoError("UsernameExistsException", "User already exists")
-    check_password(pool, call.body["Password"], "Password did not conform with policy: ")
+    check_password(pool, call.body["Password"])
     values = as_values(call.body.get("UserAttributes") or [])
     if any(name in VERIFIED_FLAGS for name in values):
         raise not_authorized("A client attempted to write unauthorized attribute")
