@@ -146,6 +146,7 @@ def cmd_check(args: argparse.Namespace, spec: Spec) -> int:
     per_op: dict[str, dict[str, int]] = {}
     rows: list[dict[str, Any]] = []
     allowed: list[dict[str, Any]] = []
+    warnings: list[dict[str, Any]] = []
     expected_rows: list[dict[str, Any]] = []
     interactions = failing = 0
     lines: list[str] = []
@@ -171,6 +172,9 @@ def cmd_check(args: argparse.Namespace, spec: Spec) -> int:
                 lines.append(f"{where}: {v}  [{v.rule}]")
             for v in result.allowed:
                 allowed.append(_row(path, ex.index, name, v))
+            for v in result.warnings:  # shown, never counted as a failure
+                warnings.append(_row(path, ex.index, name, v))
+                lines.append(f"{where}: warning: {v}  [{v.rule}]")
             if args.verbose and not result.violations:
                 lines.append(f"{where}: ok")
     if args.json:
@@ -182,6 +186,7 @@ def cmd_check(args: argparse.Namespace, spec: Spec) -> int:
             "operations": dict(sorted(per_op.items())),
             "violations": rows,
             "allowed": allowed,
+            "warnings": warnings,
             "expected": expected_rows,
             "botocore": spec.botocore_version,
         }

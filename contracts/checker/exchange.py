@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import orjson
 
 from contracts.checker.spec import Spec
-from contracts.checker.violations import Violation, json_type, show
+from contracts.checker.violations import Violation, json_path, json_type, show
 
 
 @dataclass(slots=True)
@@ -77,6 +77,10 @@ class ExchangeResult:
     operation: str | None
     violations: list[Violation] = field(default_factory=list)
     allowed: list[Violation] = field(default_factory=list)
+    # Request members sent as JSON null: AWS treats them as absent (a captured SignUp with
+    # "ValidationData": null was answered 200), so they warn instead of failing; a null
+    # REQUIRED member still fails, as missing.
+    warnings: list[Violation] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -126,6 +130,8 @@ def check_exchange(spec: Spec, ex: Exchange) -> ExchangeResult:
         if problem:
             add(Violation("$", "json", problem, "request"))
         else:
+            if ex.request_body and b"null" in ex.request_body:  # cheap: only then scan
+                body = _absent_nulls(body, [], result.warnings)
             _collect(spec, op.name, "input", body, "request", result)
     _check_response(spec, ex, op.name if op else None, result)
     return result
@@ -176,6 +182,29 @@ def _collect(
             result.allowed.append(tagged)
         else:
             result.violations.append(tagged)
+
+
+def _absent_nulls(value: Any, parts: list[str | int], found: list[Violation]) -> Any:
+    """`value` with object members that are null removed (AWS reads them as absent), each
+    noted as a warning; nulls inside lists stay (they are values, and fail as such)."""
+    if isinstance(value, dict):
+        out = {}
+        for key, sub in value.items():
+            if sub is None:
+                found.append(
+                    Violation(
+                        json_path([*parts, key]),
+                        "null-member",
+                        "sent as null, which AWS treats as absent (leave the member out)",
+                        "request",
+                    )
+                )
+                continue
+            out[key] = _absent_nulls(sub, [*parts, key], found)
+        return out
+    if isinstance(value, list):
+        return [_absent_nulls(sub, [*parts, i], found) for i, sub in enumerate(value)]
+    return value
 
 
 def _parse(raw: bytes | None, empty_ok: bool) -> tuple[Any, str | None]:
