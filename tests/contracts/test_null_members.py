@@ -67,6 +67,18 @@ def test_a_required_document_sent_as_null_fails_as_missing(spec):
     assert ("$." + member, "required") in {(v.path, v.rule) for v in result.violations}
 
 
+def test_nulls_inside_a_document_are_its_values(spec):
+    body = {"AccessToken": "abc", "Credential": {"id": None, "response": {"x": None}}}
+    result = check_exchange(spec, exchange("CompleteWebAuthnRegistration", body, {}))
+    assert result.warnings == []
+    assert result.ok, result.violations
+
+
+def test_a_null_unknown_member_is_still_unknown(spec):
+    result = check_exchange(spec, exchange("SignUp", {**SIGN_UP, "Nonsense": None}, SIGNED_UP))
+    assert ("$.Nonsense", "unknown-member") in {(v.path, v.rule) for v in result.violations}
+
+
 def test_responses_keep_their_rules(spec):
     result = check_exchange(spec, exchange("SignUp", SIGN_UP, {**SIGNED_UP, "Session": None}))
     assert not result.ok
@@ -76,3 +88,44 @@ def test_responses_keep_their_rules(spec):
 def test_a_body_without_null_is_not_scanned(spec):
     result = check_exchange(spec, exchange("SignUp", SIGN_UP, SIGNED_UP))
     assert result.ok and result.warnings == []
+
+
+# -- the command line shows the warnings, and they never change the exit code -----------
+
+
+def test_check_prints_null_warnings_and_exits_0(tmp_path):
+    from tests.contracts.recorded import interaction, write_cassette
+    from tests.contracts.test_cli import run
+
+    cassette = write_cassette(
+        tmp_path / "nulls.yaml",
+        [interaction("SignUp", {**SIGN_UP, "ValidationData": None}, SIGNED_UP)],
+    )
+    done = run("check", str(cassette))
+    assert done.returncode == 0, done.stdout
+    assert "#0 SignUp: warning: request $.ValidationData: sent as null" in done.stdout
+    summary = json.loads(run("check", "--json", str(cassette)).stdout)
+    assert summary["ok"] is True
+    assert [w["path"] for w in summary["warnings"]] == ["$.ValidationData"]
+
+
+def test_validate_warns_for_a_null_member_and_fails_a_null_required_one():
+    from tests.contracts.test_cli import run
+
+    optional = json.dumps({**SIGN_UP, "ValidationData": None})
+    done = run("validate", "SignUp", "--input", "-", stdin=optional)
+    assert done.returncode == 0
+    assert done.stdout.startswith("warning: request $.ValidationData: sent as null")
+    required = json.dumps({**SIGN_UP, "Username": None})
+    done = run("validate", "SignUp", "--input", "-", "--json", stdin=required)
+    assert done.returncode == 1
+    answer = json.loads(done.stdout)
+    assert [(v["path"], v["rule"]) for v in answer["violations"]] == [("$.Username", "required")]
+    lines = "\n".join(
+        json.dumps({"operation": "SignUp", "kind": "input", "body": json.loads(body)})
+        for body in (optional, required)
+    )
+    done = run("validate", "--jsonl", "-", stdin=lines)
+    first, second = (json.loads(line) for line in done.stdout.splitlines())
+    assert first["ok"] is True and first["warnings"][0]["path"] == "$.ValidationData"
+    assert second["ok"] is False
