@@ -136,6 +136,17 @@ def _mfa_on(w: World) -> Pool:
     return pool
 
 
+def _sms(w: World, client_options: dict[str, Any] | None = None) -> Pool:
+    sms = {"SnsCallerArn": "arn:aws:iam::123456789012:role/sms", "ExternalId": "ev"}
+    pool = w.create(client_options, SmsConfiguration=sms)
+    w.cognito.set_user_pool_mfa_config(
+        UserPoolId=pool.id,
+        MfaConfiguration="OPTIONAL",
+        SmsMfaConfiguration={"SmsConfiguration": sms},
+    )
+    return pool
+
+
 POOLS: dict[str, Callable[[World], Pool]] = {
     # custom:role immutable, custom:cart_uuid 36 characters (the real-pool suite's pool)
     "app": lambda w: w.create(
@@ -168,6 +179,8 @@ POOLS: dict[str, Callable[[World], Pool]] = {
     ),
     "auto-verify": lambda w: w.create(AutoVerifiedAttributes=["email"]),
     "mfa-on": _mfa_on,
+    "sms": _sms,
+    "sms-secret": lambda w: _sms(w, {"GenerateSecret": True}),
     "numbers-only": lambda w: w.create(
         Policies={
             "PasswordPolicy": {
@@ -740,6 +753,42 @@ def _admin_flow_disabled(w: World) -> dict[str, str]:
 @setup("change-password-wrong-previous-raw-headers")
 def _wrong_previous(w: World) -> dict[str, str]:
     return {**_signed_in(w), "<wrong>": "Wrong-Horse-9", "<new>": "Other-Horse-9"}
+
+
+def _sms_challenge(w: World, kind: str) -> dict[str, str]:
+    """A user with SMS MFA preferred, signed in up to the SMS_MFA challenge."""
+    pool = w.pool(kind)
+    username, _ = w.user(kind, phone_number="+15555550199")
+    w.cognito.admin_set_user_mfa_preference(
+        UserPoolId=pool.id,
+        Username=username,
+        SMSMfaSettings={"Enabled": True, "PreferredMfa": True},
+    )
+    parameters = {"USERNAME": username, "PASSWORD": PASSWORD}
+    if pool.secret:
+        parameters["SECRET_HASH"] = AWSSRP.get_secret_hash(username, pool.client_id, pool.secret)
+    challenge = w.cognito.initiate_auth(
+        ClientId=pool.client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters=parameters
+    )
+    assert challenge["ChallengeName"] == "SMS_MFA"
+    code = w.backend.latest_code(username, "phone_number")
+    return {
+        "<client>": pool.client_id,
+        "<session>": challenge["Session"],
+        "<user>": username,
+        "<phone>": username,
+        "<wrong>": f"{(int(code) + 1) % 1_000_000:06d}",
+        "<code>": code,
+    }
+
+
+setup("respond-sms-mfa-code-mismatch-raw")(lambda w: _sms_challenge(w, "sms"))
+
+
+@setup("respond-secret-hash-missing-new-wording")
+def _sms_without_hash(w: World) -> dict[str, str]:
+    values = _sms_challenge(w, "sms-secret")
+    return {**values, "67eb1d3nh97o2l6goh8pq3pnqd": values["<client>"]}
 
 
 # ---------------------------------------------------------------------------------------
