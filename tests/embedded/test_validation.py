@@ -184,3 +184,19 @@ def test_unknown_operation_is_refused(backend):
     status, answer = raw_call(backend, "MakeCoffee", b"{}")
     assert status == 400
     assert answer["__type"] == "UnknownOperationException"
+
+
+def test_errors_follow_list_order_and_length_brackets_the_pattern(loose, token):
+    """Evidence: an empty name is length then pattern; an over-long one pattern then length;
+    members are listed in list order (10 after 2)."""
+    attributes = [{"Name": f"custom:a{i}", "Value": "v"} for i in range(10)]
+    attributes[1] = {"Name": "", "Value": "v"}
+    attributes.append({"Name": "n" * 33, "Value": "v"})
+    with pytest.raises(ClientError) as caught:
+        loose.update_user_attributes(AccessToken=token, UserAttributes=attributes)
+    message = error_of(caught)[1]
+    assert message.startswith("3 validation errors detected: Value '' at 'userAttributes.2.")
+    first, second, third = message.split("; ")
+    assert first.endswith("Member must have length greater than or equal to 1")
+    assert "regular expression pattern" in second
+    assert third.startswith(f"Value '{'n' * 33}' at 'userAttributes.11.member.name'")

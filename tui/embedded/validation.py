@@ -202,6 +202,11 @@ def _shown(value: Any) -> str | None:
     return None
 
 
+def _natural(path: str) -> tuple[tuple[int, int | str], ...]:
+    """`userAttributes.10.member.name` after `userAttributes.2.member.name` (list order)."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in path.split("."))
+
+
 class RequestValidator:
     """Checks request bodies against the spec and answers like AWS when they break it."""
 
@@ -222,7 +227,7 @@ class RequestValidator:
         if any(v.rule in _SERIALIZATION_RULES for v in violations):
             raise serialization()
         located = [
-            (self._path(shape, cleaned, v), _RULE_ORDER.get(v.rule, 1), i, v)
+            (_natural(self._path(shape, cleaned, v)), _RULE_ORDER.get(v.rule, 1), i, v)
             for i, v in enumerate(violations)
             if v.rule != "unknown-member"
         ]
