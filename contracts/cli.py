@@ -14,6 +14,7 @@ from typing import IO, Any
 
 import orjson
 
+from contracts.checker.exchange import strip_null_members
 from contracts.checker.spec import KINDS, Spec, SpecError
 from contracts.checker.violations import Violation
 
@@ -70,15 +71,25 @@ def cmd_validate(args: argparse.Namespace, spec: Spec) -> int:
     if args.operation not in spec.operations:
         raise Unusable(f"unknown operation {args.operation!r} (see `cognito-contracts spec`)")
     body = _read_json(name)
+    warnings: list[Violation] = []
+    if kind == "input":  # a member sent as null is absent to AWS: a warning, not a failure
+        body, warnings = strip_null_members(spec, args.operation, body)
     violations = spec.validate(args.operation, kind, body)
     if args.json:
-        out = {"ok": not violations, "violations": [v.as_dict() for v in violations]}
+        out: dict[str, Any] = {
+            "ok": not violations,
+            "violations": [v.as_dict() for v in violations],
+        }
+        if warnings:
+            out["warnings"] = [w.as_dict() for w in warnings]
         sys.stdout.write(orjson.dumps(out).decode() + "\n")
-    elif violations:
+    else:
+        for w in warnings:
+            sys.stdout.write(f"warning: {w}  [{w.rule}]\n")
         for v in violations:
             sys.stdout.write(f"{v}  [{v.rule}]\n")
-    else:
-        sys.stdout.write(f"{_label(name)}: valid {args.operation} {kind}\n")
+        if not violations:
+            sys.stdout.write(f"{_label(name)}: valid {args.operation} {kind}\n")
     return EXIT_VIOLATIONS if violations else EXIT_OK
 
 
@@ -111,13 +122,23 @@ def validate_jsonl(spec: Spec, stream: Iterable[bytes], out: IO[bytes], label: s
             buffer.append(dumps({"ok": False, "error": f"line {lineno}: {problem}"}) + b"\n")
             worst = EXIT_UNUSABLE
             continue
+        warnings: list[Violation] = []
+        if kind == "input" and b"null" in line:  # only then: the common line stays cheap
+            body, warnings = strip_null_members(spec, op, body)
         violations = validate(op, kind, body)
         if violations:
             if worst == EXIT_OK:
                 worst = EXIT_VIOLATIONS
-            buffer.append(
-                dumps({"ok": False, "violations": [v.as_dict() for v in violations]}) + b"\n"
-            )
+            answer: dict[str, Any] = {
+                "ok": False,
+                "violations": [v.as_dict() for v in violations],
+            }
+            if warnings:
+                answer["warnings"] = [w.as_dict() for w in warnings]
+            buffer.append(dumps(answer) + b"\n")
+        elif warnings:
+            answer = {"ok": True, "violations": [], "warnings": [w.as_dict() for w in warnings]}
+            buffer.append(dumps(answer) + b"\n")
         else:
             buffer.append(_OK_LINE)
         if len(buffer) >= 512:
@@ -146,6 +167,7 @@ def cmd_check(args: argparse.Namespace, spec: Spec) -> int:
     per_op: dict[str, dict[str, int]] = {}
     rows: list[dict[str, Any]] = []
     allowed: list[dict[str, Any]] = []
+    warnings: list[dict[str, Any]] = []
     expected_rows: list[dict[str, Any]] = []
     interactions = failing = 0
     lines: list[str] = []
@@ -171,6 +193,9 @@ def cmd_check(args: argparse.Namespace, spec: Spec) -> int:
                 lines.append(f"{where}: {v}  [{v.rule}]")
             for v in result.allowed:
                 allowed.append(_row(path, ex.index, name, v))
+            for v in result.warnings:  # shown, never counted as a failure
+                warnings.append(_row(path, ex.index, name, v))
+                lines.append(f"{where}: warning: {v}  [{v.rule}]")
             if args.verbose and not result.violations:
                 lines.append(f"{where}: ok")
     if args.json:
@@ -182,6 +207,7 @@ def cmd_check(args: argparse.Namespace, spec: Spec) -> int:
             "operations": dict(sorted(per_op.items())),
             "violations": rows,
             "allowed": allowed,
+            "warnings": warnings,
             "expected": expected_rows,
             "botocore": spec.botocore_version,
         }

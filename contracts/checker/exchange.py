@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import orjson
 
 from contracts.checker.spec import Spec
-from contracts.checker.violations import Violation, json_type, show
+from contracts.checker.violations import Violation, json_path, json_type, show
 
 
 @dataclass(slots=True)
@@ -77,6 +77,10 @@ class ExchangeResult:
     operation: str | None
     violations: list[Violation] = field(default_factory=list)
     allowed: list[Violation] = field(default_factory=list)
+    # Request members sent as JSON null: AWS treats them as absent (a captured SignUp with
+    # "ValidationData": null was answered 200), so they warn instead of failing; a null
+    # REQUIRED member still fails, as missing.
+    warnings: list[Violation] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -126,6 +130,8 @@ def check_exchange(spec: Spec, ex: Exchange) -> ExchangeResult:
         if problem:
             add(Violation("$", "json", problem, "request"))
         else:
+            if ex.request_body and b"null" in ex.request_body:  # cheap: only then scan
+                body = _absent_nulls(spec, op.input, body, [], result.warnings)
             _collect(spec, op.name, "input", body, "request", result)
     _check_response(spec, ex, op.name if op else None, result)
     return result
@@ -176,6 +182,52 @@ def _collect(
             result.allowed.append(tagged)
         else:
             result.violations.append(tagged)
+
+
+def strip_null_members(spec: Spec, operation: str, body: Any) -> tuple[Any, list[Violation]]:
+    """A request body as AWS reads it (structure members sent as null removed) and one
+    warning per removed member. Call it only when the raw body contains `null`."""
+    found: list[Violation] = []
+    return _absent_nulls(spec, spec.operation(operation).input, body, [], found), found
+
+
+def _absent_nulls(
+    spec: Spec, shape: str | None, value: Any, parts: list[str | int], found: list[Violation]
+) -> Any:
+    """`value` with its structure members that are null removed (AWS reads them as
+    absent), each noted as a warning. Documents are values: their nulls stay; so do nulls
+    in lists and maps (values, which fail as such)."""
+    node = spec.defs.get(shape or "", {})
+    if node.get("x-document"):
+        return value
+    if isinstance(value, dict) and "properties" in node:
+        out = {}
+        for key, sub in value.items():
+            ref = node["properties"].get(key)
+            if sub is None and ref is not None:
+                found.append(
+                    Violation(
+                        json_path([*parts, key]),
+                        "null-member",
+                        "sent as null, which AWS treats as absent (leave the member out)",
+                        "request",
+                    )
+                )
+                continue
+            out[key] = _absent_nulls(spec, _ref(ref), sub, [*parts, key], found)
+        return out
+    if isinstance(value, dict) and isinstance(node.get("additionalProperties"), dict):
+        inner = _ref(node["additionalProperties"])
+        return {k: _absent_nulls(spec, inner, v, [*parts, k], found) for k, v in value.items()}
+    if isinstance(value, list) and isinstance(node.get("items"), dict):
+        inner = _ref(node["items"])
+        return [_absent_nulls(spec, inner, v, [*parts, i], found) for i, v in enumerate(value)]
+    return value
+
+
+def _ref(node: dict[str, Any] | None) -> str | None:
+    target = (node or {}).get("$ref")
+    return target.rsplit("/", 1)[-1] if isinstance(target, str) else None
 
 
 def _parse(raw: bytes | None, empty_ok: bool) -> tuple[Any, str | None]:

@@ -347,12 +347,20 @@ class Spec:
     # -- validation ----------------------------------------------------------------------
 
     def validate(
-        self, operation: str, kind: str, body: Any, include_allowed: bool = False
+        self,
+        operation: str,
+        kind: str,
+        body: Any,
+        include_allowed: bool = False,
+        *,
+        merge_empty: bool = True,
     ) -> list[Violation]:
         """Violations of one body; an empty list means valid.
 
         With `include_allowed`, violations accepted by the allow-list are returned too,
-        with rule `allowed:<rule>` and the reason in the message.
+        with rule `allowed:<rule>` and the reason in the message. An empty value breaks
+        both a minimum length and a `+` pattern; `merge_empty` reports only the length
+        (for people), without it both are reported (as AWS does).
         """
         if kind == "error":
             shape, early = self._error_shape(operation, body)
@@ -363,7 +371,7 @@ class Spec:
         validator, has_blobs = self._validator(shape)
         if not has_blobs and validator.is_valid(body):
             return []
-        found = self._explain(validator, shape, body)
+        found = self._explain(validator, shape, body, merge_empty)
         if has_blobs:
             found.extend(self._check_blobs(shape, body))
         return self._apply_allowlist(operation, found, include_allowed)
@@ -410,7 +418,9 @@ class Spec:
 
     # -- explanations --------------------------------------------------------------------
 
-    def _explain(self, validator: Any, root: str | None, body: Any) -> list[Violation]:
+    def _explain(
+        self, validator: Any, root: str | None, body: Any, merge_empty: bool = True
+    ) -> list[Violation]:
         out: list[Violation] = []
         seen: set[tuple[str, str]] = set()
         for err in validator.iter_errors(body):
@@ -418,6 +428,8 @@ class Spec:
                 if (v.path, v.rule) not in seen:
                     seen.add((v.path, v.rule))
                     out.append(v)
+        if not merge_empty:
+            return out
         # An empty value breaks both the minimum length and a `+` pattern: say it once.
         return [v for v in out if v.rule != "pattern" or (v.path, "min-length") not in seen]
 

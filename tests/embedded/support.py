@@ -116,15 +116,17 @@ def attributes_of(cognito: Any, token: str) -> dict[str, str]:
     return {a["Name"]: a["Value"] for a in found}
 
 
-def totp_now(secret: str) -> str:
-    """The current RFC 6238 code, from cryptography's implementation (independent of the
-    backend's own)."""
+def totp_now(secret: str, steps: int = 0) -> str:
+    """The current RFC 6238 code (or the one `steps` 30-second steps away), from
+    cryptography's implementation (independent of the backend's own). AWS accepts the
+    neighbouring step but refuses a code already used, so a second sign-in in the same
+    step uses `steps=1`."""
     import base64
     import time
 
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
     generator = TOTP(key, 6, SHA1(), 30, enforce_key_length=False)
-    return generator.generate(int(time.time())).decode()
+    return generator.generate(int(time.time()) + 30 * steps).decode()
 
 
 def raw_call(backend: Any, operation: str, body: bytes, path: str = "/") -> tuple[int, Any]:

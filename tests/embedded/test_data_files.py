@@ -6,17 +6,24 @@ import tomllib
 from pathlib import Path
 
 import tui.embedded
+from contracts.checker import evidence
 
 DIRECTORY = Path(tui.embedded.__file__).parent
 
 
-def test_every_deviation_names_an_area_a_difference_and_a_reason():
+def test_every_deviation_names_an_area_a_difference_a_reason_and_its_evidence():
     with open(DIRECTORY / "deviations.toml", "rb") as fh:
         entries = tomllib.load(fh)["deviation"]
     assert len(entries) >= 10
+    known = {item.id for item in evidence.load()}
     for entry in entries:
-        assert set(entry) == {"area", "differs", "reason"}, entry
+        assert set(entry) == {"area", "differs", "reason", "evidence"}, entry
         assert all(str(value).strip() for value in entry.values()), entry
+        # either nobody measured it, or it names the evidence items it is about
+        if isinstance(entry["evidence"], str):
+            assert entry["evidence"] == "none (unmeasured)", entry
+        else:
+            assert entry["evidence"] and set(entry["evidence"]) <= known, entry
     areas = [e["area"] for e in entries]
     assert len(areas) == len(set(areas))
 

@@ -96,17 +96,23 @@ def test_missing_required_member_must_not_be_null(loose, token):
         loose.update_user_attributes(AccessToken=token)
     assert error_of(caught) == (
         "InvalidParameterException",
-        HEAD + "Value at 'userAttributes' failed to satisfy constraint: Member must not be null",
+        HEAD
+        + "Value null at 'userAttributes' failed to satisfy constraint: Member must not be null",
     )
 
 
-def test_empty_name_breaks_the_minimum_length_once(loose, token):
+def test_empty_name_breaks_the_minimum_length_and_the_pattern(spec, loose, token):
+    """Both sentences, length first, as the evidence corpus shows AWS answering."""
+    pattern = spec.defs["AttributeNameType"]["x-java-pattern"]
     with pytest.raises(ClientError) as caught:
         loose.update_user_attributes(AccessToken=token, UserAttributes=[{"Name": "", "Value": "v"}])
     assert error_of(caught) == (
         "InvalidParameterException",
-        HEAD + "Value '' at 'userAttributes.1.member.name' failed to satisfy constraint: "
-        "Member must have length greater than or equal to 1",
+        "2 validation errors detected: "
+        "Value '' at 'userAttributes.1.member.name' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 1; "
+        "Value '' at 'userAttributes.1.member.name' failed to satisfy constraint: "
+        f"Member must satisfy regular expression pattern: {pattern}",
     )
 
 
@@ -178,3 +184,19 @@ def test_unknown_operation_is_refused(backend):
     status, answer = raw_call(backend, "MakeCoffee", b"{}")
     assert status == 400
     assert answer["__type"] == "UnknownOperationException"
+
+
+def test_errors_follow_list_order_and_length_brackets_the_pattern(loose, token):
+    """Evidence: an empty name is length then pattern; an over-long one pattern then length;
+    members are listed in list order (10 after 2)."""
+    attributes = [{"Name": f"custom:a{i}", "Value": "v"} for i in range(10)]
+    attributes[1] = {"Name": "", "Value": "v"}
+    attributes.append({"Name": "n" * 33, "Value": "v"})
+    with pytest.raises(ClientError) as caught:
+        loose.update_user_attributes(AccessToken=token, UserAttributes=attributes)
+    message = error_of(caught)[1]
+    assert message.startswith("3 validation errors detected: Value '' at 'userAttributes.2.")
+    first, second, third = message.split("; ")
+    assert first.endswith("Member must have length greater than or equal to 1")
+    assert "regular expression pattern" in second
+    assert third.startswith(f"Value '{'n' * 33}' at 'userAttributes.11.member.name'")

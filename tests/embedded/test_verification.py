@@ -94,7 +94,10 @@ def test_wrong_code_mismatches_and_a_right_code_is_single_use(backend, cognito, 
     assert attributes_of(cognito, token)["email_verified"] == "true"
     with pytest.raises(ClientError) as caught:
         cognito.verify_user_attribute(AccessToken=token, AttributeName="email", Code=code)
-    assert error_of(caught)[0] == "CodeMismatchException"
+    assert error_of(caught) == (
+        "ExpiredCodeException",
+        "Invalid code provided, please request a code again.",
+    )
 
 
 def test_a_new_code_replaces_the_previous_one(backend, cognito, user):

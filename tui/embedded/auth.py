@@ -103,6 +103,8 @@ class SignIn:
         configured = self.client.extended_config.get("ExplicitAuthFlows")
         allowed = set(configured) if configured else DEFAULT_FLOWS
         if not allowed & FLOW_PERMISSIONS[flow]:
+            if admin:
+                raise invalid_parameter("Auth flow not enabled for this client")
             raise invalid_parameter(f"{flow} flow not enabled for this client")
         if flow in UNSUPPORTED_FLOWS:
             raise invalid_parameter(f"{flow} is not supported by the embedded Cognito backend.")
@@ -119,11 +121,18 @@ class SignIn:
             raise self.unknown_user()
         if not user.enabled:
             raise not_authorized("User is disabled.")
+        if user.status == UserStatus.RESET_REQUIRED and flow == "USER_SRP_AUTH":
+            raise CognitoError(
+                "PasswordResetRequiredException", "Password reset required for the user"
+            )
         if flow == "USER_SRP_AUTH":
             return self.srp_start(user, params)
+        if user.status == UserStatus.UNCONFIRMED:
+            # AWS says so before it looks at the password (evidence corpus).
+            raise CognitoError("UserNotConfirmedException", "User is not confirmed.")
         if not secret_equal(user.password, params.get("PASSWORD")):
             raise not_authorized(WRONG_PASSWORD)
-        return self.after_password(user)
+        return self.after_password(user, srp=False)
 
     def unknown_user(self) -> CognitoError:
         if self.client.extended_config.get("PreventUserExistenceErrors") == "ENABLED":
@@ -143,15 +152,15 @@ class SignIn:
         session.srp = state
         self.ctx.remember(state.secret_block)
         self.ctx.store.secret_blocks[state.secret_block] = session.session
+        # AWS sends no Session here: the SECRET_BLOCK names the exchange.
         return {
             "ChallengeName": "PASSWORD_VERIFIER",
-            "Session": session.session,
             "ChallengeParameters": srp.challenge_parameters(state, user.username),
         }
 
     # -- after the password ----------------------------------------------------------------
 
-    def after_password(self, user: User) -> dict[str, Any]:
+    def after_password(self, user: User, *, srp: bool = True) -> dict[str, Any]:
         status = UserStatus(user.status)
         if status == UserStatus.UNCONFIRMED:
             raise CognitoError("UserNotConfirmedException", "User is not confirmed.")
@@ -167,10 +176,11 @@ class SignIn:
                 raise not_authorized(
                     "Temporary password has expired and must be reset by an administrator."
                 )
-            return self.new_password_challenge(user)
+            return self.new_password_challenge(user, srp=srp)
         return self.after_first_factor(user)
 
-    def new_password_challenge(self, user: User) -> dict[str, Any]:
+    def new_password_challenge(self, user: User, *, srp: bool) -> dict[str, Any]:
+        """The password flows also send USER_ID_FOR_SRP, the SRP path does not (evidence)."""
         attributes = {k: v for k, v in user.attribute_lookup.items() if k != "sub"}
         missing = [a for a in required_attributes(self.pool) if not attributes.get(a)]
         session = self.session(user, "NEW_PASSWORD_REQUIRED")
@@ -178,7 +188,7 @@ class SignIn:
             "ChallengeName": "NEW_PASSWORD_REQUIRED",
             "Session": session.session,
             "ChallengeParameters": {
-                "USER_ID_FOR_SRP": user.username,
+                **({} if srp else {"USER_ID_FOR_SRP": user.username}),
                 "requiredAttributes": json.dumps([f"userAttributes.{a}" for a in missing]),
                 "userAttributes": json.dumps(attributes),
             },
@@ -238,19 +248,19 @@ class SignIn:
         if not token:
             raise invalid_parameter("Missing required parameter REFRESH_TOKEN")
         if token not in self.pool.refresh_tokens:
-            raise not_authorized("Invalid Refresh Token")
+            raise not_authorized("Invalid Refresh Token.")
         entry = self.pool.refresh_tokens[token]
         if entry is None:
             raise not_authorized("Refresh Token has been revoked")
         client_id, username, origin = entry
         if client_id != self.client.id:
-            raise not_authorized("Invalid Refresh Token")
+            raise not_authorized("Invalid Refresh Token.")
         expires = self.ctx.store.refresh_expiry.get(token)
         if expires is not None and self.ctx.clock.now() >= expires:
             raise not_authorized("Refresh Token has expired")
         user = self.pool.users.get(username)
         if user is None:
-            raise not_authorized("Invalid Refresh Token")
+            raise not_authorized("Invalid Refresh Token.")
         names = [n for n in (params.get("USERNAME"), username, user.id) if n]
         check_secret_hash(self.client, params.get("SECRET_HASH"), names)
         if not user.enabled:
@@ -293,6 +303,8 @@ class SignIn:
             # Clients may answer PASSWORD_VERIFIER without the Session; the secret block
             # identifies the exchange (pycognito does this).
             session_id = store.secret_blocks.get(answers.get("PASSWORD_CLAIM_SECRET_BLOCK") or "")
+        elif not session_id:
+            raise invalid_parameter("Missing required parameter Session")
         session = store.sessions.get(session_id or "")
         if session is None or (session.pool_id, session.client_id) != (
             self.pool.id,
@@ -359,9 +371,13 @@ class SignIn:
         code = answers.get(key)
         if not code:
             raise invalid_parameter(f"Missing required parameter {key}")
+        settings = self.ctx.store.mfa_for((self.pool.id, user.username))
         if kind == "SOFTWARE_TOKEN_MFA":
-            secret = self.ctx.store.mfa_for((self.pool.id, user.username)).totp_secret
-            ok = totp_matches(secret, code)
+            ok = totp_matches(settings.totp_secret, code)
+            if ok and secret_equal(settings.used_totp, code):
+                raise CognitoError(
+                    "ExpiredCodeException", "Your software token has already been used once."
+                )
         else:
             ok = secret_equal(session.code, code)
         if not ok:
@@ -369,6 +385,8 @@ class SignIn:
             if session.attempts >= MAX_CODE_ATTEMPTS:
                 self.ctx.store.drop_session(session.session)
             raise code_mismatch("Invalid code or auth state for the user.")
+        if kind == "SOFTWARE_TOKEN_MFA":
+            settings.used_totp = code
         self.ctx.store.drop_session(session.session)
         return self.signed_in(user)
 

@@ -144,15 +144,26 @@ class Context:
         self, pool: Pool, user: User, slot: str, code: str, max_age: float
     ) -> IssuedCode:
         """The issued code `code` answers, or CodeMismatch / ExpiredCode as AWS says them."""
-        issued = self.store.codes.get((pool.id, user.username, slot))
+        key = (pool.id, user.username, slot)
+        issued = self.store.codes.get(key)
         if issued is None or not secret_equal(issued.code, code):
+            if any(secret_equal(spent, code) for spent in self.store.spent.get(key, ())):
+                raise expired_code()  # a used code is "expired", not a mismatch (evidence)
             raise code_mismatch()
         if self.clock.now() - issued.issued_at > max_age:
             raise expired_code()
         return issued
 
     def consume_code(self, pool: Pool, user: User, slot: str) -> None:
+        """Withdraw the code of `slot` (its value changed): it now simply does not match."""
         self.store.codes.pop((pool.id, user.username, slot), None)
+
+    def spend_code(self, pool: Pool, user: User, slot: str) -> None:
+        """The code of `slot` did its job: sending it again answers ExpiredCodeException."""
+        key = (pool.id, user.username, slot)
+        issued = self.store.codes.pop(key, None)
+        if issued is not None:
+            self.store.spent.setdefault(key, []).append(issued.code)
 
     # -- access tokens ---------------------------------------------------------------------
 

@@ -130,8 +130,11 @@ def verify_software_token(call: Call) -> dict[str, Any]:
             "SoftwareTokenMFANotFoundException", "Software token MFA has not been associated."
         )
     if not totp_matches(secret, call.body["UserCode"]):
-        raise CognitoError("EnableSoftwareTokenMFAException", "Code mismatch")
+        raise CognitoError(
+            "EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA"
+        )
     settings.totp_secret, settings.pending_totp_secret = secret, None
+    settings.used_totp = call.body["UserCode"]
     out: dict[str, Any] = {"Status": "SUCCESS"}
     if session is not None:
         session.totp_verified = True

@@ -214,7 +214,10 @@ def required_attributes(pool: Pool) -> list[str]:
 # Passwords and client secrets
 
 
-def check_password(pool: Pool, password: str) -> None:
+POLICY_PREFIX = "Password does not conform to policy: "
+
+
+def check_password(pool: Pool, password: str, prefix: str = POLICY_PREFIX) -> None:
     """Refuse a password the pool's policy rejects, with AWS's first-problem message."""
     policy = (pool.extended_config.get("Policies") or {}).get("PasswordPolicy") or {}
     problems = [
@@ -238,9 +241,7 @@ def check_password(pool: Pool, password: str) -> None:
     ]
     for failed, message in problems:
         if failed:
-            raise CognitoError(
-                "InvalidPasswordException", f"Password does not conform to policy: {message}"
-            )
+            raise CognitoError("InvalidPasswordException", f"{prefix}{message}")
 
 
 def secret_equal(expected: str | None, given: str | None) -> bool:
@@ -259,8 +260,14 @@ def secret_hash(client_secret: str, client_id: str, username: str) -> str:
 
 
 def check_secret_hash(client: Client, provided: str | None, usernames: Iterable[str]) -> None:
-    """Clients with a secret must prove it on every unauthenticated call (SECRET_HASH)."""
+    """Clients with a secret must prove it on every unauthenticated call (SECRET_HASH);
+    clients without one refuse a hash (wording from the evidence corpus)."""
     if not client.generate_secret:
+        if provided:
+            raise CognitoError(
+                "InvalidParameterException",
+                f"App client {client.id} is not configured for secret but secret hash was received",
+            )
         return
     if not provided:
         raise not_authorized(

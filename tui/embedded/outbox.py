@@ -42,8 +42,10 @@ def mask_email(address: str) -> str:
 
 
 def mask_phone(number: str) -> str:
-    """`+15550100123` -> `+*******0123`."""
-    return "+*******" + number[-4:]
+    """`+15550100123` -> `+*******0123`: every digit but the last four hidden (the corpus
+    shows `+********1234`, eight stars, for a number whose length it does not give)."""
+    digits = number.removeprefix("+")
+    return "+" + "*" * max(len(digits) - 4, 0) + digits[-4:]
 
 
 def mask_destination(attribute: str, value: str) -> str:

@@ -39,6 +39,7 @@ class MfaSettings:
     sms_enabled: bool = False
     email_enabled: bool = False
     preferred: str | None = None
+    used_totp: str | None = None  # the last code accepted: AWS refuses it a second time
 
     def enabled(self) -> list[str]:
         out = []
@@ -85,6 +86,7 @@ class AuthSession:
 class Store:
     pending: dict[UserKey, dict[str, str]] = field(default_factory=dict)
     codes: dict[tuple[str, str, str], IssuedCode] = field(default_factory=dict)
+    spent: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
     mfa: dict[UserKey, MfaSettings] = field(default_factory=dict)
     sessions: dict[str, AuthSession] = field(default_factory=dict)
     secret_blocks: dict[str, str] = field(default_factory=dict)
@@ -106,6 +108,8 @@ class Store:
         self.temp_passwords.pop(key, None)
         for code_key in [k for k in self.codes if (k[0], k[1]) == key]:
             del self.codes[code_key]
+        for code_key in [k for k in self.spent if (k[0], k[1]) == key]:
+            del self.spent[code_key]
         for sid in [s for s, v in self.sessions.items() if (v.pool_id, v.username) == key]:
             self.drop_session(sid)
 

@@ -9,9 +9,13 @@ sentence:
     satisfy constraint: Member must have length less than or equal to 2048
 
 Member names are lowerCamelCase, list items 1-based as `.N.member`, the value is shown
-only for non-sensitive strings and numbers. A wrong JSON type, or a body that is not an
-object, is a SerializationException as on AWS's JSON front end. Unknown members and nulls
-are dropped before validation (AWS ignores both); the same pruning cleans moto's answers.
+only for non-sensitive strings and numbers, a missing non-sensitive member is `Value null
+at` (a sensitive one stays `Value at`). An empty value that breaks both a minimum length
+and a pattern gets both sentences, length first; errors are listed by member path (the
+order across members is not stable between captures). A wrong JSON type, or a body that
+is not an object, is a SerializationException as on AWS's JSON front end. Unknown members
+and nulls are dropped before validation (AWS ignores both); the same pruning cleans
+moto's answers. Every wording here is replayed from the evidence corpus.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ from tui.embedded.errors import CognitoError, invalid_parameter, serialization
 
 # Rules that mean "this is not the JSON type the shape needs": AWS cannot even parse it.
 _SERIALIZATION_RULES = frozenset({"type", "null", "base64", "key-type", "key-null"})
+# Within one member, AWS states the length before the pattern.
+# (an empty name: length >= 1 then pattern; an over-long one: pattern then length <= 32).
+_RULE_ORDER = {"required": 0, "min-length": 0, "pattern": 1, "max-length": 2}
 _PATH_TOKEN = re.compile(r'\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
 
 
@@ -90,13 +97,24 @@ def lower_camel(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
+# Shapes the model marks sensitive whose values AWS still quotes in validation errors
+# (evidence item initiate-auth-client-id-is-pool-id-pattern: 'Value '...' at 'clientId'').
+_QUOTED_THOUGH_SENSITIVE = frozenset({"ClientIdType"})
+
+
+def _hidden(node: dict[str, Any]) -> bool:
+    if node.get("x-shape") in _QUOTED_THOUGH_SENSITIVE:
+        return False
+    return bool(node.get("x-sensitive") or node.get("x-secret"))
+
+
 class _Location:
     """Where a violation sits: AWS's dotted path, the schema node, the value found there
     and whether that value may be echoed (sensitive members never are)."""
 
     def __init__(self, spec: Spec, root: str, body: Any, parts: list[str | int]) -> None:
         node = spec.defs[root]
-        sensitive = bool(node.get("x-sensitive") or node.get("x-secret"))
+        sensitive = _hidden(node)
         value: Any = body
         segments: list[str] = []
         for part in parts:
@@ -114,7 +132,7 @@ class _Location:
             if ref is None or "$ref" not in ref:
                 break
             node = spec.defs[_ref_name(ref)]
-            sensitive = sensitive or bool(node.get("x-sensitive") or node.get("x-secret"))
+            sensitive = sensitive or _hidden(node)
             value = _child(value, part)
         self.path = ".".join(segments)
         self.node = node
@@ -179,7 +197,14 @@ def _shown(value: Any) -> str | None:
         return value
     if isinstance(value, int | float):
         return str(value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "[" + ", ".join(value) + "]"  # as Java prints a list (evidence corpus)
     return None
+
+
+def _natural(path: str) -> tuple[tuple[int, int | str], ...]:
+    """`userAttributes.10.member.name` after `userAttributes.2.member.name` (list order)."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in path.split("."))
 
 
 class RequestValidator:
@@ -196,12 +221,17 @@ class RequestValidator:
         cleaned = prune(self.spec, shape, body)
         if shape is None:
             return dict(cleaned)
-        violations = self.spec.validate(operation, "input", cleaned)
+        violations = self.spec.validate(operation, "input", cleaned, merge_empty=False)
         if not violations:
             return dict(cleaned)
         if any(v.rule in _SERIALIZATION_RULES for v in violations):
             raise serialization()
-        items = [self._item(shape, cleaned, v) for v in violations if v.rule != "unknown-member"]
+        located = [
+            (_natural(self._path(shape, cleaned, v)), _RULE_ORDER.get(v.rule, 1), i, v)
+            for i, v in enumerate(violations)
+            if v.rule != "unknown-member"
+        ]
+        items = [self._item(shape, cleaned, v) for *_, v in sorted(located, key=lambda t: t[:3])]
         if not items:
             return dict(cleaned)
         raise self.error(items)
@@ -216,12 +246,25 @@ class RequestValidator:
         )
         return invalid_parameter(head + "; ".join(items))
 
+    def _path(self, root: str, body: Any, violation: Violation) -> str:
+        return _Location(self.spec, root, body, parse_json_path(violation.path)).path
+
     def _item(self, root: str, body: Any, violation: Violation) -> str:
         where = _Location(self.spec, root, body, parse_json_path(violation.path))
         text = constraint(violation.rule, where.node, self.spec)
-        if violation.rule.startswith("key-"):
-            shown = None
+        if violation.rule.startswith("key-") or where.sensitive:
+            value = "Value at"
+        elif violation.rule == "required" and where.node.get("type") == "integer":
+            # AWS reads a missing number as 0 and checks its minimum (evidence corpus).
+            low = where.node.get("minimum")
+            if isinstance(low, int | float) and low > 0:
+                text = constraint("minimum", where.node, self.spec)
+                value = "Value '0' at"
+            else:
+                value = "Value null at"
+        elif violation.rule == "required":
+            value = "Value null at"
         else:
-            shown = None if where.sensitive else _shown(where.value)
-        value = f"Value '{shown}' at" if shown is not None else "Value at"
+            shown = _shown(where.value)
+            value = f"Value '{shown}' at" if shown is not None else "Value at"
         return f"{value} '{where.path}' failed to satisfy constraint: {text}"

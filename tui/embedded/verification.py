@@ -13,10 +13,12 @@ from typing import Any
 
 from tui.embedded.attributes import (
     VERIFIABLE,
+    VERIFIED_FLAGS,
     as_values,
     auto_verified,
     check_required,
     check_writes,
+    take_alias,
     verify_slot,
 )
 from tui.embedded.context import DAY
@@ -32,6 +34,7 @@ from tui.embedded.model import (
     check_secret_hash,
     find_user,
     set_attributes,
+    username_attributes,
 )
 from tui.embedded.outbox import mask_destination
 from tui.embedded.registry import Call, handles
@@ -96,11 +99,12 @@ def verify_user_attribute(call: Call) -> dict[str, Any]:
     if issued.value != expected:
         # The attribute changed after this code was sent: the code proves the old value.
         raise invalid_parameter(f"The code was sent for a previous {attribute}; request a new one.")
-    if alias_owner(pool, attribute, issued.value, user) is not None:
+    if attribute in username_attributes(pool) and alias_owner(pool, attribute, issued.value, user):
         raise alias_exists(attribute)
+    take_alias(pool, user, attribute, issued.value)
     set_attributes(user, {attribute: issued.value, f"{attribute}_verified": "true"})
     pending.pop(attribute, None)
-    ctx.consume_code(pool, user, slot)
+    ctx.spend_code(pool, user, slot)
     return {}
 
 
@@ -129,9 +133,17 @@ def _send_signup_code(call: Call, pool: Pool, user: User) -> dict[str, str] | No
 def sign_up(call: Call) -> dict[str, Any]:
     pool, _client, existing = _client_user(call, aliases=False)
     if existing is not None:
+        if "email" in (pool.extended_config.get("UsernameAttributes") or []) and (
+            "@" in call.body["Username"]
+        ):
+            raise CognitoError(
+                "UsernameExistsException", "An account with the given email already exists."
+            )
         raise CognitoError("UsernameExistsException", "User already exists")
     check_password(pool, call.body["Password"])
     values = as_values(call.body.get("UserAttributes") or [])
+    if any(name in VERIFIED_FLAGS for name in values):
+        raise not_authorized("A client attempted to write unauthorized attribute")
     check_writes(pool, values, admin=False, creating=True)
     check_required(pool, {**values, **_username_as_attribute(pool, call.body["Username"])})
     out = call.moto()
@@ -156,8 +168,7 @@ def confirm_sign_up(call: Call) -> dict[str, Any]:
     if user is None:
         raise user_not_found()
     if user.status != UserStatus.UNCONFIRMED:
-        status = UserStatus(user.status).value
-        raise not_authorized(f"User cannot be confirmed. Current status is {status}")
+        raise not_authorized("User cannot confirm because user status is not UNCONFIRMED.")
     issued = call.ctx.check_code(pool, user, SIGNUP_SLOT, call.body["ConfirmationCode"], DAY)
     forced = bool(call.body.get("ForceAliasCreation"))
     owner = alias_owner(pool, issued.attribute, issued.value, user)
@@ -167,7 +178,7 @@ def confirm_sign_up(call: Call) -> dict[str, Any]:
         set_attributes(owner, {f"{issued.attribute}_verified": "false"})
     user.status = UserStatus.CONFIRMED
     set_attributes(user, {f"{issued.attribute}_verified": "true"})
-    call.ctx.consume_code(pool, user, SIGNUP_SLOT)
+    call.ctx.spend_code(pool, user, SIGNUP_SLOT)
     return {}
 
 
@@ -177,7 +188,7 @@ def resend_confirmation_code(call: Call) -> dict[str, Any]:
     if user is None:
         raise user_not_found()
     if user.status != UserStatus.UNCONFIRMED:
-        raise invalid_parameter("User is already confirmed.")
+        raise not_authorized("Can't resend confirmation code for this user")
     details = _send_signup_code(call, pool, user)
     if details is None:
         raise invalid_parameter("Auto verification not turned on.")
@@ -228,6 +239,8 @@ def forgot_password(call: Call) -> dict[str, Any]:
         raise user_not_found()
     if not user.enabled:
         raise not_authorized("User is disabled.")
+    if user.status == UserStatus.FORCE_CHANGE_PASSWORD:
+        raise not_authorized("User password cannot be reset in the current state.")
     return {"CodeDeliveryDetails": send_reset_code(call, pool, user)}
 
 
@@ -242,7 +255,7 @@ def confirm_forgot_password(call: Call) -> dict[str, Any]:
     if user.status in (UserStatus.RESET_REQUIRED, UserStatus.FORCE_CHANGE_PASSWORD):
         user.status = UserStatus.CONFIRMED
     call.ctx.store.temp_passwords.pop((pool.id, user.username), None)
-    call.ctx.consume_code(pool, user, RESET_SLOT)
+    call.ctx.consume_code(pool, user, RESET_SLOT)  # reuse: unmeasured, stays a mismatch
     return {}
 
 
