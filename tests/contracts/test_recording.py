@@ -158,7 +158,9 @@ def test_drift_says_per_interaction_what_aws_answered_differently(tmp_path, caps
     assert main(["drift", str(old), str(new)]) == 0
     assert "3 scenarios compared" in capsys.readouterr().out
 
-    aws_message = "user.custom:employee_id: Attribute cannot be updated.\n"
+    # a made-up change of wording (the backend now answers with AWS's measured words, so
+    # a real recording would show no difference here): drift must name it
+    aws_message = "user.custom:employee_id: Attribute cannot be updated (reworded).\n"
     _edit_response(new / "update-immutable.yaml", 1, lambda b: {**b, "message": aws_message})
 
     def get_user(body):
