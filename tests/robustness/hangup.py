@@ -146,12 +146,14 @@ class _Terminal:
         self.output = bytearray()
         self.closed = False
 
-    def read_for(self, seconds: float) -> None:
+    def read_for(self, seconds: float) -> bool:
+        """Read (and keep the tail of) the output for `seconds`; False once the program's
+        side is gone (end of file or EIO)."""
         end = time.monotonic() + seconds
         while not self.closed:
             left = end - time.monotonic()
             if left <= 0:
-                return
+                return True
             ready, _, _ = select.select([self.fd], [], [], min(left, 0.05))
             if ready:
                 try:
@@ -159,18 +161,21 @@ class _Terminal:
                 except BlockingIOError:
                     continue
                 except OSError:
-                    return
+                    return False
                 if not data:
-                    return
+                    return False
                 self.output += data[-4096:]
                 del self.output[:-8192]
+        return False
 
     def wait_for(self, text: bytes, timeout: float) -> bool:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            self.read_for(0.05)
+            alive = self.read_for(0.05)
             if text in self.output:
                 return True
+            if not alive:
+                return False
         return False
 
     def send(self, data: bytes) -> None:
