@@ -85,6 +85,8 @@ class Tally:
     by_moment: dict[str, dict[str, int]] = field(default_factory=dict)
     slowest_exit: float = 0.0
     hung_main_threads: dict[str, int] = field(default_factory=dict)
+    # the other threads of the hung programs, by where they were (innermost frames)
+    hung_other_threads: dict[str, int] = field(default_factory=dict)
     example_stacks: str = ""
 
     def add(self, outcome: Outcome) -> None:
@@ -102,6 +104,8 @@ class Tally:
             counts["hung"] += 1
             where = main_thread_waits_in(outcome.stacks)
             self.hung_main_threads[where] = self.hung_main_threads.get(where, 0) + 1
+            for other in other_threads_wait_in(outcome.stacks):
+                self.hung_other_threads[other] = self.hung_other_threads.get(other, 0) + 1
             if not self.example_stacks:
                 self.example_stacks = outcome.stacks
             return
@@ -119,19 +123,30 @@ class Tally:
 
 def main_thread_waits_in(stacks: str) -> str:
     """The innermost frames of the thread that received SIGUSR1 (the main thread, where
-    Python runs signal handlers), as `function (file) < caller ...`."""
+    Python runs signal handlers), as `function (file:line) < caller ...`."""
     lines = stacks.splitlines()
     try:
         start = next(i for i, line in enumerate(lines) if line.startswith("Current thread"))
     except StopIteration:
         return "no stacks"
+    return _frames(lines[start + 1 :], 4)
+
+
+def other_threads_wait_in(stacks: str) -> list[str]:
+    """The innermost frames of every other thread."""
+    lines = stacks.splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("Thread ")]
+    return [_frames(lines[i + 1 :], 3) for i in starts]
+
+
+def _frames(lines: list[str], count: int) -> str:
     frames = []
-    for line in lines[start + 1 :]:
+    for line in lines:
         found = FRAME.match(line.strip())
         if found is None:
             break
         frames.append(f"{found['function']} ({Path(found['path']).name}:{found['line']})")
-        if len(frames) == 4:
+        if len(frames) == count:
             break
     return " < ".join(frames)
 
@@ -196,7 +211,17 @@ _FORKING = threading.Lock()
 
 
 def _start(program: Program, stacks: Path) -> tuple[int, _Terminal]:
-    env = {**program.env, "COGNITO_TUI_NO_WATCHDOG": "1", "COGNITO_TUI_DEBUG_STACKS": str(stacks)}
+    """The program in a new pty; its config and state (the editor's journal) in a folder of
+    this run, beside `stacks`."""
+    home = stacks.with_suffix(".home")
+    env = {
+        **program.env,
+        "COGNITO_TUI_NO_WATCHDOG": "1",
+        "COGNITO_TUI_DEBUG_STACKS": str(stacks),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+    }
     with _FORKING:
         pid, fd = os.forkpty()
         if pid == 0:  # the child: a new session whose controlling terminal is the pty
