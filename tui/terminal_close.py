@@ -1,39 +1,47 @@
 """The editor's terminal output when the terminal goes away: nothing may wait on it.
 
-Textual's Linux driver (written against Textual 8.2.8, `textual/drivers/_writer_thread.py`)
-sends every write through a queue of 30 entries to one thread, `textual-output`, which
-writes to the terminal. Two facts make that deadlock when the terminal closes (an SSH
-connection dropped, a tmux pane killed):
+Textual's Linux driver (this was written against Textual 8.2.8) sends every write through
+a queue of 30 entries to one thread, `textual-output` (textual/drivers/_writer_thread.py),
+which writes to the terminal. When the terminal closes under a drawing app (an SSH
+connection dropped, a tmux pane killed, a window closed), the app often never exited:
 
 - a write to a terminal that has hung up fails (EIO). The thread does not catch it: it
-  dies, and the queue has no reader any more;
-- the queue is bounded and `driver.write()` puts without a timeout, on the event loop's
-  thread. Once 30 writes are queued (a few frames, or the driver's own shutdown
-  sequences) the event loop blocks for ever, SIGHUP's exit included.
+  dies, and its queue has no reader any more;
+- on a hang-up the kernel sends SIGHUP and then SIGCONT to the session leader (the editor,
+  in a tmux pane or run by `ssh -t host cognito-tui`). Textual's SIGCONT handler starts
+  application mode again, suspended or not: a new output thread, which dies at its first
+  write, the old one left idle;
+- `driver.write()` puts on that bounded queue without a timeout, on the event loop's
+  thread: after 30 more writes (a few frames, or the driver's own shutdown sequences) the
+  event loop blocks for ever, and SIGHUP's exit with it. `WriterThread.stop()` also
+  joins without a timeout a thread that may be blocked on a terminal that stopped reading.
 
-It is most likely after the output stalled first, as it does when a network link dies
-before the connection is closed: the terminal stops reading, the thread blocks in its
-write, the queue fills, the event loop waits; when the connection is finally closed, the
-blocked write fails, the thread dies and the event loop waits for good. Reproduced and
-measured by bench/hangup.py; the stacks and the upstream report are in
+A terminal that stops reading before it closes (a network link dying before the
+connection does) makes it likely: the thread blocks in its write, the queue fills, the
+event loop waits in `put`; the close fails the blocked write, the thread dies, and the
+event loop waits for good. bench/hangup.py measures it (hundreds of closes, before and
+after); the stacks, the cause and a report for Textual are in
 docs/upstream/textual-writer-thread-hang.md.
 
-`install()` replaces the driver's writer thread with `TerminalWriter`, which:
+`install()` (before `App.run()`) replaces the driver's writer thread with `TerminalWriter`,
+which:
 
 - never dies on a write error: it marks the terminal gone and keeps emptying its queue;
 - drops writes once the terminal is gone, instead of queueing them (a producer already
   waiting on the full queue notices within `POLL` seconds);
 - on `stop()`, waits for the thread only while the terminal is there;
 - writes bytes to the file descriptor itself, so that nothing is left in Python's buffer
-  of stderr (which would fail again at exit) and no buffer lock is held by a thread
-  blocked on a stalled terminal when the interpreter finalizes.
+  of stderr to fail again at exit, and no buffer lock is held by a thread blocked on a
+  stalled terminal when the interpreter finalizes;
 
-and keeps Textual's SIGCONT handler from starting application mode again on a terminal
-that is gone (see `_unless_gone`).
+and keeps Textual's SIGCONT handler from starting application mode again after a hang-up
+(see `_unless_gone`).
 
-`hang_up()` (called on SIGHUP, see tui.launch.leave_on_signals) marks the terminal gone
-at once: after a hang-up there is nobody to draw for, and a terminal that stopped reading
-would otherwise hold the shutdown until the watchdog ends the process.
+`hang_up()` (called on SIGHUP by tui.launch.leave_on_signals) gives the terminal
+`HANG_UP_GRACE` seconds more: a terminal still there (`kill -HUP`, or tmux, which signals
+before it closes the pane) gets its state back, as after SIGTERM; one that stopped reading
+no longer holds the shutdown until the watchdog ends the process. A hang-up also skips
+the SIGCONT restart at once.
 
 For tests and the bench only: COGNITO_TUI_DEBUG_STACKS=FILE makes SIGUSR1 dump every
 thread's stack to FILE (faulthandler), to see where a process that did not exit waits.
@@ -47,6 +55,7 @@ import queue
 import select
 import signal
 import threading
+import time
 from collections.abc import Callable
 from typing import IO, Any
 
@@ -55,28 +64,50 @@ from textual.drivers._writer_thread import MAX_QUEUED_WRITES, WriterThread
 
 TESTED_WITH = "8.2.8"  # Textual's version whose driver this was written against
 POLL = 0.05  # seconds a producer waits on a full queue before looking again
+HANG_UP_GRACE = 0.5  # seconds the terminal may still take writes after SIGHUP
 
-_gone = threading.Event()  # this process's terminal: set by hang_up() or a failed write
+
+class Terminal:
+    """What is known of a terminal: gone (a write failed, or the grace after a hang-up
+    ran out), or hung up (SIGHUP) at some moment."""
+
+    def __init__(self) -> None:
+        self.gone_event = threading.Event()
+        self.hung_up_at: float | None = None
+
+    def hang_up(self) -> None:
+        if self.hung_up_at is None:
+            self.hung_up_at = time.monotonic()
+
+    def hung_up(self) -> bool:
+        return self.hung_up_at is not None or self.gone_event.is_set()
+
+    def gone(self) -> bool:
+        if self.gone_event.is_set():
+            return True
+        if self.hung_up_at is not None and time.monotonic() - self.hung_up_at > HANG_UP_GRACE:
+            self.gone_event.set()
+            return True
+        return False
 
 
-def terminal_gone() -> bool:
-    return _gone.is_set()
+_terminal = Terminal()  # this process's
 
 
 def hang_up() -> None:
-    """The terminal is gone (SIGHUP): drop every write from now on. Safe in a signal
-    handler: it only sets an event."""
-    _gone.set()
+    """SIGHUP: the terminal has `HANG_UP_GRACE` seconds left to take writes. Safe in a
+    signal handler: it only notes the time."""
+    _terminal.hang_up()
 
 
 class TerminalWriter(WriterThread):
     """Textual's writer thread, made safe against a terminal that fails or stops reading
     (see the module's docstring). Same interface: write(), stop(), fileno(), isatty()."""
 
-    def __init__(self, file: IO[str], gone: threading.Event | None = None) -> None:
+    def __init__(self, file: IO[str], terminal: Terminal | None = None) -> None:
         super().__init__(file)
         self._queue: queue.Queue[str | None] = queue.Queue(MAX_QUEUED_WRITES)
-        self._gone = _gone if gone is None else gone
+        self._terminal = _terminal if terminal is None else terminal
         self._fd = file.fileno()
         self._encoding = getattr(file, "encoding", None) or "utf-8"
         errors = getattr(file, "errors", None)
@@ -85,7 +116,7 @@ class TerminalWriter(WriterThread):
 
     def _put(self, item: str | None) -> bool:
         """Queue `item` unless the terminal is gone; False when it was dropped."""
-        while not self._gone.is_set():
+        while not self._terminal.gone():
             try:
                 self._queue.put(item, timeout=POLL)
             except queue.Full:
@@ -101,7 +132,7 @@ class TerminalWriter(WriterThread):
         terminal is there (a thread blocked on a dead or stalled terminal is a daemon,
         and is left behind)."""
         self._put(None)
-        while self.is_alive() and not self._gone.is_set():
+        while self.is_alive() and not self._terminal.gone():
             self.join(POLL)
 
     def run(self) -> None:
@@ -122,17 +153,17 @@ class TerminalWriter(WriterThread):
                     end = True
                 else:
                     parts.append(more)
-            if not self._gone.is_set():
+            if not self._terminal.gone():
                 try:
                     self._write_all("".join(parts).encode(self._encoding, self._errors))
-                except OSError:
-                    self._gone.set()  # EIO after a hang-up, EBADF, EPIPE: nobody reads
+                except OSError:  # EIO after a hang-up, EBADF, EPIPE: nobody reads
+                    self._terminal.gone_event.set()
             if end:
                 return
 
     def _write_all(self, data: bytes) -> None:
         view = memoryview(data)
-        while view and not self._gone.is_set():
+        while view and not self._terminal.gone():
             try:
                 written = os.write(self._fd, view)
             except BlockingIOError:  # someone made the terminal non-blocking: wait for it
@@ -159,13 +190,14 @@ def install() -> None:
 def _unless_gone(resume: Callable[..., None]) -> Callable[..., None]:
     """Textual's SIGCONT handler starts application mode again (new output and input
     threads, the old ones left running) whenever `_auto_restart` is set, suspended or not.
-    The kernel sends SIGCONT right after SIGHUP to a session leader whose terminal hangs up
-    (the editor in a tmux pane, or run by `ssh -t host cognito-tui`): on a dead terminal
-    the new output thread died at its first write and the old input thread, which is not
-    a daemon, could outlive the app and keep the process alive."""
+    The kernel sends SIGCONT right after SIGHUP to a session leader whose terminal hangs
+    up: on the dead terminal, a new output thread that dies at its first write, and a
+    second input thread reading the end of the file beside the first. The SIGHUP handler
+    runs first (Python runs pending handlers in signal-number order), so the hang-up is
+    known when SIGCONT's runs. A SIGCONT after ctrl+z resumes as before."""
 
     def sigcont(self: Any, *args: Any) -> None:
-        if not _gone.is_set():
+        if not _terminal.hung_up():
             resume(self, *args)
 
     sigcont._unless_gone = True  # type: ignore[attr-defined]

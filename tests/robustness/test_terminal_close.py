@@ -23,7 +23,7 @@ from textual.drivers import linux_driver
 from textual.drivers._writer_thread import WriterThread
 
 from tests.robustness.hangup import DRAWING_APP, MOMENTS, python_program, run_many
-from tui.terminal_close import TerminalWriter
+from tui.terminal_close import HANG_UP_GRACE, Terminal, TerminalWriter
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = 20
@@ -81,14 +81,14 @@ def _fill(writer: WriterThread) -> threading.Thread:
 
 def test_our_writer_lets_go_when_the_stalled_terminal_closes(stalled):
     master, file = stalled
-    gone = threading.Event()
-    writer = TerminalWriter(file, gone=gone)  # type: ignore[arg-type]
+    terminal = Terminal()
+    writer = TerminalWriter(file, terminal)  # type: ignore[arg-type]
     writer.start()
     producer = _fill(writer)
     os.close(master)  # the terminal hangs up: the blocked write fails with EIO
     producer.join(2)
     assert not producer.is_alive(), "write() still waits on a terminal that is gone"
-    assert gone.is_set()
+    assert terminal.gone()
     started = time.monotonic()
     writer.stop()
     assert time.monotonic() - started < 1
@@ -96,20 +96,39 @@ def test_our_writer_lets_go_when_the_stalled_terminal_closes(stalled):
 
 
 def test_our_writer_lets_go_of_a_stalled_terminal_after_a_hang_up(stalled):
-    """SIGHUP while the terminal is open but does not read (frozen): hang_up() marks it gone,
+    """SIGHUP while the terminal is open but does not read (frozen): after HANG_UP_GRACE
     writes are dropped and stop() does not wait for the thread blocked in its write."""
     _, file = stalled
-    gone = threading.Event()
-    writer = TerminalWriter(file, gone=gone)  # type: ignore[arg-type]
+    terminal = Terminal()
+    writer = TerminalWriter(file, terminal)  # type: ignore[arg-type]
     writer.start()
     producer = _fill(writer)
-    gone.set()  # what hang_up() does to the process's terminal
-    producer.join(2)
+    terminal.hang_up()  # what hang_up() does to the process's terminal
+    producer.join(HANG_UP_GRACE + 2)
     assert not producer.is_alive()
     started = time.monotonic()
     writer.stop()
     assert time.monotonic() - started < 1
     assert writer.is_alive()  # still blocked in its write: a daemon, left behind
+
+
+def test_after_a_hang_up_a_terminal_still_there_gets_its_writes():
+    """`kill -HUP`, or tmux (which signals before it closes the pane): the terminal reads
+    on, and what the driver writes to give it back reaches it."""
+    master, slave = os.openpty()
+    file = os.fdopen(slave, "w", encoding="utf-8")
+    terminal = Terminal()
+    writer = TerminalWriter(file, terminal)  # type: ignore[arg-type]
+    writer.start()
+    try:
+        terminal.hang_up()
+        writer.write("\x1b[?1049l")  # what stop_application_mode writes: alternate screen off
+        writer.stop()
+        assert not writer.is_alive()
+        assert os.read(master, 100) == b"\x1b[?1049l"
+    finally:
+        file.close()
+        os.close(master)
 
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
