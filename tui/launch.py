@@ -256,8 +256,10 @@ def leave_on_signals(app: Any, grace: float = 3.0) -> None:
     plain call from a signal handler only queues the exit, which an idle loop (a save
     stuck on the network, nothing else to do) does not act on; editors were found still
     running long after their terminal had closed. If the process is still there `grace`
-    seconds later, it ends itself (exit status 128 + the signal).
+    seconds later, it ends itself (exit status 128 + the signal). COGNITO_TUI_NO_WATCHDOG=1
+    disarms that, for the tests and the bench of the shutdown itself only (bench/hangup.py).
     """
+    from tui.terminal_close import hang_up
 
     def leave(signum: int, frame: Any) -> None:
         import asyncio
@@ -266,11 +268,14 @@ def leave_on_signals(app: Any, grace: float = 3.0) -> None:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # before the app runs, or after: nothing to hand over
             raise SystemExit(128 + signum) from None
+        if signum == signal.SIGHUP:
+            hang_up()  # nobody to draw for: no write may wait on the terminal any more
         loop.call_soon_threadsafe(app.exit)
-        # ...and leave in any case if shutting down hangs. Seen once in tmux tests: after
-        # the terminal closed, Textual's output thread and its bounded queue deadlocked in
-        # the driver's close, and the editor outlived its session. Nothing is lost by
-        # leaving: the journal is on disk.
+        # ...and leave in any case if shutting down hangs (it did, when the terminal closed
+        # while Textual's output thread was writing: see tui/terminal_close.py). Nothing is
+        # lost by leaving: the journal is on disk.
+        if os.environ.get("COGNITO_TUI_NO_WATCHDOG") == "1":
+            return
         import threading
 
         watchdog = threading.Timer(grace, os._exit, args=(128 + signum,))
@@ -279,6 +284,17 @@ def leave_on_signals(app: Any, grace: float = 3.0) -> None:
 
     for sig in (signal.SIGHUP, signal.SIGTERM):
         signal.signal(sig, leave)
+
+
+def run_app(app: Any) -> None:
+    """Run `app` in this process's terminal as the editor runs: Textual's output made safe
+    against a terminal that closes (tui/terminal_close.py), SIGHUP and SIGTERM handled
+    (leave_on_signals). The hang-up test runs a small drawing app through it."""
+    from tui.terminal_close import install
+
+    install()
+    leave_on_signals(app)
+    app.run()
 
 
 def run_editor(args: argparse.Namespace) -> int:
@@ -314,9 +330,8 @@ def run_editor(args: argparse.Namespace) -> int:
     from tui.app import make_app
 
     app = make_app(options)
-    leave_on_signals(app)
     try:
-        app.run()
+        run_app(app)
     finally:
         if backend is not None:
             backend.stop()
