@@ -191,10 +191,11 @@ class CognitoApp(App[None]):
             self.push_screen(UsersScreen(self.options.settings.pool_id))
 
     def _identity_refused(self, error: Any) -> None:
+        from tui.core.errors import ADMIN
         from tui.screens.modals import ErrorDetails
 
         self.push_screen(
-            ErrorDetails("The IAM identity could not be checked", error.human()),
+            ErrorDetails("The IAM identity could not be checked", error.human(ADMIN)),
             lambda _: self.exit(),
         )
 
