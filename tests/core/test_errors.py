@@ -13,6 +13,7 @@ from tui.core.errors import (
     BULK,
     INTERNAL_ERROR,
     NETWORK_ERROR,
+    SIGNIN,
     TIMEOUT_ERROR,
     VALIDATION_ERROR,
     CognitoError,
@@ -124,8 +125,12 @@ def test_advice_fits_the_place():
     for code in codes:
         bulk = CognitoError(code, "x", status=400).human(BULK).lower()
         assert not any(w in bulk for w in editor_words), (code, bulk)
-        admin = CognitoError(code, "x", status=400).human(ADMIN).lower()
-        assert not any(w in admin for w in ("save again", "edits are kept", "your edits")), code
+        for place in (ADMIN, SIGNIN):
+            text = CognitoError(code, "x", status=400).human(place).lower()
+            assert not any(w in text for w in ("save again", "edits are kept", "your edits")), (
+                code,
+                place,
+            )
 
 
 def test_a_malformed_pool_id_is_refused_before_srp_in_our_own_words():

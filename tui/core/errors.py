@@ -35,8 +35,8 @@ INTERNAL_ERROR = "UnexpectedError"
 
 # Where an error is shown: the advice differs (a bulk run has no "save", the admin lists
 # have no edits to keep).
-EDITOR, BULK, ADMIN = "editor", "bulk", "admin"
-PLACES = (EDITOR, BULK, ADMIN)
+EDITOR, BULK, ADMIN, SIGNIN = "editor", "bulk", "admin", "signin"
+PLACES = (EDITOR, BULK, ADMIN, SIGNIN)
 
 # Who said what an error carries as its message, as the first words before it.
 SAID_BY = {
@@ -98,6 +98,12 @@ _LOCAL_PLACES = {
     "finished rows are not sent twice.",
     (INTERNAL_ERROR, ADMIN): "This is a bug, not Cognito's answer: try again, or quit and "
     "start again.",
+    (NETWORK_ERROR, SIGNIN): "Check the network, the region and the endpoint URL "
+    "(--endpoint-url), then sign in again.",
+    (TIMEOUT_ERROR, SIGNIN): "Try to sign in again.",
+    (VALIDATION_ERROR, SIGNIN): "Correct the value named above, then sign in again.",
+    (INTERNAL_ERROR, SIGNIN): "This is a bug, not Cognito's answer: try again, or quit and "
+    "start again.",
 }
 _PREFIXES = re.compile(
     r"^(this exception is (thrown?|returned) (when|if)|exception that is thrown when|"
@@ -136,7 +142,7 @@ def advice() -> Advice:
         text=dict(data["advice"]),
         retry=frozenset(data["retry"]["errors"]),
         sign_in=frozenset(data["sign_in"]["errors"]),
-        places={place: dict(data.get(place, {})) for place in (BULK, ADMIN)},
+        places={place: dict(data.get(place, {})) for place in (BULK, ADMIN, SIGNIN)},
     )
 
 
@@ -203,6 +209,7 @@ class CognitoError(Exception):
         return {
             BULK: "Read the reason; correct the file or the pool, then run the same command again.",
             ADMIN: "Read the detail; try again once it is fixed.",
+            SIGNIN: "Read the detail, then try to sign in again.",
         }.get(place, "Read the detail; your edits are kept.")
 
     @property
