@@ -130,6 +130,9 @@ class EditorSession:
         self.identity: Identity | None = None
         self.admin_username: str | None = None
         self.mark_verified: set[str] = set()
+        # Verification codes Cognito said it sent in this session (by a save or a request
+        # for a code), by attribute, with when: "already sent" is said only about these.
+        self.codes_sent: dict[str, tuple[CodeDelivery, float]] = {}
 
     # -- connection ------------------------------------------------------------------------
 
@@ -309,6 +312,8 @@ class EditorSession:
                 lambda values: attrs.update(values, self.client_metadata or None),
                 attrs.delete,
             )
+            for delivery in result.deliveries:
+                self.codes_sent[delivery.attribute] = (delivery, self.clock())
         self.persist()
         return result
 
@@ -332,10 +337,13 @@ class EditorSession:
         return result
 
     def send_code(self, attribute: str) -> CodeDelivery:
-        return self.attributes().send_code(attribute, self.client_metadata or None)
+        delivery = self.attributes().send_code(attribute, self.client_metadata or None)
+        self.codes_sent[attribute] = (delivery, self.clock())
+        return delivery
 
     def verify(self, attribute: str, code: str) -> None:
         self.attributes().verify(attribute, code)
+        self.codes_sent.pop(attribute, None)
 
     def sign_out(self) -> None:
         if self.tokens is not None and not self.read_only:

@@ -14,11 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
-from tui.core.errors import CognitoError, from_botocore
+from tui.core.errors import ADMIN, CognitoError, from_botocore
 from tui.core.service import UserRecord
 from tui.screens.modals import Dialog, ErrorDetails, show_help
+from tui.widgets.footer import KeyFooter
 from tui.widgets.printable import printable
 from tui.widgets.status import SessionHeader, StatusLine
 
@@ -84,7 +85,7 @@ class PoolsScreen(Screen[None]):
         table.add_column("Created", width=12, key="created")
         yield table
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.refresh_header()
@@ -132,7 +133,7 @@ class PoolsScreen(Screen[None]):
         self.app.first_data_shown()  # type: ignore[attr-defined]
 
     def _failed(self, error: CognitoError) -> None:
-        self.query_one(StatusLine).say(error.brief(), error=True)
+        self.query_one(StatusLine).say(error.human(ADMIN), error=True)
 
     def action_open(self) -> None:
         table = self.query_one(DataTable)
@@ -197,7 +198,7 @@ class SwitchIdentity(Dialog):
 
     def _refused(self, error: CognitoError) -> None:
         self.query_one("#problem", Static).update(
-            Text(f"Not switched, the previous identity stays active. {error.human()}")
+            Text(f"Not switched, the previous identity stays active. {error.human(ADMIN)}")
         )
 
 
@@ -251,7 +252,7 @@ class UsersScreen(Screen[None]):
         table.add_column("Email", width=28, key="email")
         yield table
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         session = self.app.session  # type: ignore[attr-defined]
@@ -321,7 +322,7 @@ class UsersScreen(Screen[None]):
 
     def _failed(self, error: CognitoError) -> None:
         self.loading = False
-        self.query_one(StatusLine).say(error.brief(), error=True)
+        self.query_one(StatusLine).say(error.human(ADMIN), error=True)
 
     @on(DataTable.RowHighlighted)
     def _near_end(self, event: DataTable.RowHighlighted) -> None:
@@ -410,7 +411,7 @@ class UsersScreen(Screen[None]):
             )
         except Exception as exc:
             self.app.call_from_thread(
-                self.app.push_screen, ErrorDetails("Export failed", from_botocore(exc).human())
+                self.app.push_screen, ErrorDetails("Export failed", from_botocore(exc).human(ADMIN))
             )
             return
         self.app.call_from_thread(
