@@ -99,6 +99,20 @@ class CognitoApp(App[None]):
         if options.keymap:
             self.set_keymap(options.keymap)
         self._heap_frozen = False
+        from tui.widgets.glyphs import ASCII_CSS, ascii_only, use_ascii_scrollbars
+
+        self.ascii = ascii_only()  # TERM=linux: the console's font lacks box corners etc.
+        if self.ascii:
+            self.CSS = ASCII_CSS
+            use_ascii_scrollbars()
+
+    def get_key_display(self, binding: Binding) -> str:
+        shown = super().get_key_display(binding)
+        if self.ascii:
+            from tui.widgets.glyphs import ascii_text
+
+            return ascii_text(shown)
+        return shown
 
     def first_data_shown(self) -> None:
         """Called by a screen when it has shown its first answer from Cognito: by then

@@ -98,6 +98,9 @@ class AttributesScreen(Screen[None]):
         yield StatusLine()
         yield KeyFooter()
 
+    def on_screen_suspend(self) -> None:
+        self.query_one(StatusLine).screen_left()
+
     def on_mount(self) -> None:
         self.refresh_header()
         self.set_interval(30, self.refresh_header)

@@ -73,6 +73,9 @@ class SignInScreen(Screen[bool]):
             return "USER_SRP_AUTH (the password never leaves this machine)"
         return "USER_PASSWORD_AUTH (the app client must allow it)"
 
+    def on_screen_suspend(self) -> None:
+        self.query_one(StatusLine).screen_left()
+
     def on_mount(self) -> None:
         self.query_one(SessionHeader).show_info(self.app.session.info())  # type: ignore[attr-defined]
         self.query_one("#password" if self.username else "#username", Input).focus()
@@ -128,7 +131,10 @@ class ChallengeScreen(Screen[bool]):
     pool requires), or the choice of an MFA method."""
 
     DEFAULT_CSS = FORM_CSS
-    BINDINGS = [Binding("escape", "cancel", "Back", id="challenge.back")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Back", id="challenge.back"),
+        Binding("ctrl+q", "app.quit", "Quit", id="challenge.quit", priority=True),
+    ]
 
     def __init__(self, challenge: Challenge) -> None:
         super().__init__()

@@ -43,6 +43,7 @@ class VerificationScreen(Screen[list[str]]):
         Binding("ctrl+r", "resend", "Resend code", id="verify.resend"),
         Binding("tab", "next_attribute", "Next attribute", id="verify.next", show=False),
         Binding("escape", "close", "Later", id="verify.later"),
+        Binding("ctrl+q", "app.quit", "Quit", id="verify.quit", priority=True),
     ]
 
     def __init__(
@@ -109,6 +110,9 @@ class VerificationScreen(Screen[list[str]]):
         if self.old_value_stays is None:
             self.old_value_stays = stays
             self.query_one("#note", Static).update(self._note())
+
+    def on_screen_suspend(self) -> None:
+        self.query_one(StatusLine).screen_left()
 
     def on_mount(self) -> None:
         self.query_one(SessionHeader).show_info(self.app.session.info())  # type: ignore[attr-defined]

@@ -37,3 +37,20 @@ def ascii_text(text: str) -> str:
     for char, stand_in in ASCII.items():
         text = text.replace(char, stand_in)
     return text
+
+
+# On such a terminal, Textual's own borders (rounded corners, the tall input frames) and
+# its smooth scrollbar eighths are out of the font too: ASCII frames and plain blocks.
+ASCII_CSS = """
+.form, .dialog { border: ascii $accent; }
+Input { border: ascii $border-blurred; }
+Input:focus { border: ascii $border; }
+"""
+
+
+def use_ascii_scrollbars() -> None:
+    """Scrollbars drawn as coloured blanks instead of eighth blocks (process-wide)."""
+    from textual.scrollbar import ScrollBarRender
+
+    ScrollBarRender.VERTICAL_BARS = [" "] * 8
+    ScrollBarRender.HORIZONTAL_BARS = [" "] * 8

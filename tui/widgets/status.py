@@ -120,6 +120,14 @@ class StatusLine(Static):
     }
     """
 
+    def screen_left(self) -> None:
+        """Its screen was covered by another full screen (not a dialog over it): what it
+        said was about that moment; the screen says anew what holds when it returns."""
+        from textual.screen import ModalScreen
+
+        if not isinstance(self.app.screen, ModalScreen):
+            self.say("")
+
     def say(self, message: str, error: bool = False) -> None:
         self.set_class(error, "-error")
         self.update(Text(ascii_text(printable(message, keep_newlines=True))))
