@@ -72,6 +72,7 @@ class PoolsScreen(Screen[None]):
         Binding("enter", "open", "Open pool", id="pools.open", priority=True),
         Binding("p", "switch", "Profile/region", id="pools.switch"),
         Binding("r", "reload", "Reload", id="pools.reload"),
+        Binding("v", "view", "Whole row", id="pools.view", show=False),
         Binding("question_mark", "help", "Keys", id="pools.help"),
         Binding("q", "app.quit", "Quit", id="pools.quit"),
     ]
@@ -144,6 +145,17 @@ class PoolsScreen(Screen[None]):
 
     def action_help(self) -> None:
         show_help(self)
+
+    def action_view(self) -> None:
+        """The selected pool's name, id and creation day whole (cut in narrow columns)."""
+        from tui.screens.modals import ViewValue
+
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        name, pool_id, created = (str(c) for c in table.get_row_at(table.cursor_row))
+        text = f"Name: {name}\nId: {pool_id}\nCreated: {created}"
+        self.app.push_screen(ViewValue("User pool", text, count=False))
 
     def action_switch(self) -> None:
         self.app.push_screen(SwitchIdentity(), self._switched)

@@ -310,7 +310,7 @@ class AttributesScreen(Screen[None]):
             return
         # what stays on screen once the details are closed: Cognito's own words (specific
         # to this call) rather than the model's generic description, and that nothing is lost
-        said = error.brief()
+        said = f"{error.brief()} {error.action}"
         if message.action == "save":
             said = f"Not saved, edits kept: {said}"
         self.query_one(StatusLine).say(said, error=True)
@@ -328,9 +328,9 @@ class AttributesScreen(Screen[None]):
 
     def on_retrying(self, message: Retrying) -> None:
         n = message.notice
+        said = f"Cognito answered {n.code}" if n.answered else f"The connection failed ({n.code})"
         self.query_one(StatusLine).say(
-            f"Cognito answered {n.code}; retrying (attempt {n.attempt + 1} of "
-            f"{n.max_attempts})… your edits are kept"
+            f"{said}; retrying (attempt {n.attempt + 1} of {n.max_attempts})… your edits are kept"
         )
 
     # -- editing ---------------------------------------------------------------------------
@@ -632,8 +632,8 @@ def _title(action: str, error: CognitoError) -> str:
 
 def _detail(error: CognitoError) -> str:
     lines = [error.description, ""]
-    if error.aws_message:
-        lines += [f"Cognito said: {error.aws_message}", ""]
+    if error.said:  # who said it: Cognito, botocore, our check (never a bug's message)
+        lines += [error.said, ""]
     lines.append(error.action)
     if error.retries:
         lines.append(f"(after {error.retries} retries)")

@@ -307,14 +307,17 @@ class ViewValue(Dialog):
 
     BINDINGS = [Binding("escape,q,enter,v", "cancel", "Close", id="view.close")]
 
-    def __init__(self, name: str, value: str) -> None:
+    def __init__(self, name: str, value: str, count: bool = True) -> None:
         super().__init__()
         self.attr_name = name
         self.value = value
+        self.count = count  # say the value's length in the title
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            title = f"{self.attr_name} ({len(self.value)} characters)"
+            title = self.attr_name
+            if self.count:
+                title += f" ({len(self.value)} characters)"
             yield Label(Text(printable(title)), classes="title")
             with VerticalScroll():
                 yield Static(Text(printable(self.value, keep_newlines=True)))

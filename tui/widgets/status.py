@@ -77,6 +77,8 @@ class SessionHeader(Static):
             parts = [info.username or "not signed in", expiry, mode, region, info.pool_id]
         if info.can_write is False and not info.read_only:
             parts.append("NO WRITE SCOPE")
+        if compact:  # an unknown region or pool ("?") says nothing worth a place
+            parts = [p for p in parts if p != "?"]
         return [printable(p) for p in parts if p]
 
     def _render_lines(self, width: int) -> Text:
