@@ -413,14 +413,15 @@ class AttributesScreen(Screen[None]):
         if not self.session.read_only:
             return
         keys = {
-            key_of(self.app, b.id, b.key)
+            key_of(self.app, b.id, b.key): b.description
             for b in self.BINDINGS
             if isinstance(b, Binding) and b.action in WRITE_ACTIONS and b.id and b.key != "enter"
         }
         if event.key in keys:
             event.stop()
             self.query_one(StatusLine).say(
-                "Read-only session: nothing can be changed; "
+                f"Read-only session: {keys[event.key]} ({event.key}) would change the user, "
+                "and this editor was started with --read-only, so nothing can be changed; "
                 f"Enter or {key_of(self.app, 'view', 'v')} shows a whole value."
             )
 

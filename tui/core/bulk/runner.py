@@ -413,7 +413,10 @@ class BulkRunner:
             reason = f"the journal could not be written ({error}); the run stopped"
             self._record(self._left(user), "failed", reason=reason, code="JournalError")
         except Exception as error:  # a bug must not lose the report of the other users
-            reason = f"internal error: {type(error).__name__}: {error}"
+            from tui.core.logfile import log_exception
+
+            where = log_exception(error, f"bulk apply, user {user.username}")
+            reason = f"internal error (details in {where}); run the same command again"
             self._record(self._left(user), "failed", reason=reason, code="InternalError")
 
     def _left(self, user: UserPlan) -> list[Row]:
