@@ -22,6 +22,16 @@ from tests.tui.test_flows import edit, open_editor, save, select
 PASSWORD = "Replay-Passw0rd!"
 
 
+@pytest.fixture(autouse=True)
+def steady_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An input's cursor blinks every half second: on a loaded machine a picture could
+    catch either phase, so the pictures are taken with the cursor held steady (shown)."""
+    from textual.widgets import TextArea
+
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+
+
 def test_sign_in_screen(snap_compare, tmp_path):
     with replayed_editor(None, tmp_path, username="ada") as (app, _):
         assert snap_compare(app)

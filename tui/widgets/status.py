@@ -59,12 +59,14 @@ class SessionHeader(Static):
             return 1
         return len(self._render_lines(max(width, 20)).plain.splitlines()) or 1
 
-    def parts(self, compact: bool = False) -> list[str]:
+    def parts(self, level: int = 0) -> list[str]:
+        """The header's parts, shorter at each `level` (0: whole; 1: no region when the
+        pool id carries it; 2: "59m" for "token 59m"; 3: "rw" for "read-write")."""
         info, now = self._info, self._now
         assert info is not None
-        mode = "READ-ONLY" if info.read_only else ("rw" if compact else "read-write")
+        mode = "READ-ONLY" if info.read_only else ("rw" if level >= 3 else "read-write")
         region = info.region
-        if compact and info.pool_id and region and info.pool_id.startswith(region + "_"):
+        if level >= 1 and info.pool_id and region and info.pool_id.startswith(region + "_"):
             region = ""  # the pool id says it
         if info.account is not None:  # admin mode: IAM identity, no user token
             who = f"admin {info.account}"
@@ -72,19 +74,20 @@ class SessionHeader(Static):
             parts = [who, user, mode, region, info.pool_id]
         else:
             expiry = expiry_text(info.expires_at, now)
-            if compact:  # "59m"; nothing before a token exists
+            if level >= 2:  # "59m"; nothing before a token exists
                 expiry = "" if info.expires_at is None else expiry.replace("token ", "")
             parts = [info.username or "not signed in", expiry, mode, region, info.pool_id]
         if info.can_write is False and not info.read_only:
             parts.append("NO WRITE SCOPE")
-        if compact:  # an unknown region or pool ("?") says nothing worth a place
+        if level >= 1:  # an unknown region or pool ("?") says nothing worth a place
             parts = [p for p in parts if p != "?"]
         return [printable(p) for p in parts if p]
 
     def _render_lines(self, width: int) -> Text:
-        parts = self.parts()
-        if len(" | ".join(parts)) > width:
-            parts = self.parts(compact=True)
+        for level in range(4):
+            parts = self.parts(level)
+            if len(" | ".join(parts)) <= width:
+                break
         lines: list[list[str]] = [[]]
         for part in parts:
             if lines[-1] and len(" | ".join([*lines[-1], part])) > width:
