@@ -110,6 +110,20 @@ class CognitoApp(App[None]):
         if options.keymap:
             self.set_keymap(options.keymap)
         self._heap_frozen = False
+        from tui.widgets.glyphs import ASCII_CSS, ascii_only, use_ascii_scrollbars
+
+        self.ascii = ascii_only()  # TERM=linux: the console's font lacks box corners etc.
+        if self.ascii:
+            self.CSS = ASCII_CSS
+            use_ascii_scrollbars()
+
+    def get_key_display(self, binding: Binding) -> str:
+        shown = super().get_key_display(binding)
+        if self.ascii:
+            from tui.widgets.glyphs import ascii_text
+
+            return ascii_text(shown)
+        return shown
 
     def first_data_shown(self) -> None:
         """Called by a screen when it has shown its first answer from Cognito: by then
@@ -204,10 +218,11 @@ class CognitoApp(App[None]):
             self.push_screen(UsersScreen(self.options.settings.pool_id))
 
     def _identity_refused(self, error: Any) -> None:
+        from tui.core.errors import ADMIN
         from tui.screens.modals import ErrorDetails
 
         self.push_screen(
-            ErrorDetails("The IAM identity could not be checked", error.human()),
+            ErrorDetails("The IAM identity could not be checked", error.human(ADMIN)),
             lambda _: self.exit(),
         )
 

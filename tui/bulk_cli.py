@@ -223,7 +223,7 @@ def _fail(message: str, code: int = EXIT_UNUSABLE) -> int:
 def run_apply(args: argparse.Namespace) -> int:
     from tui.core.bulk import BulkInputError, parse_csv
     from tui.core.connection import Connection, ConnectionSettings
-    from tui.core.errors import from_botocore
+    from tui.core.errors import BULK, from_botocore
 
     path: Path = args.file
     pool_id = getattr(args, "pool_id", None)
@@ -248,7 +248,7 @@ def run_apply(args: argparse.Namespace) -> int:
     try:
         connection = Connection(settings)
     except Exception as exc:  # botocore's own: a profile that does not exist
-        return _fail(f"cannot connect: {from_botocore(exc).human()}")
+        return _fail(f"cannot connect: {from_botocore(exc).human(BULK)}")
     try:
         return _run(args, connection, pool_id, parsed, data)
     except KeyboardInterrupt:
@@ -261,7 +261,7 @@ def _run(
     args: argparse.Namespace, connection: Connection, pool_id: str, parsed: ParsedCsv, data: bytes
 ) -> int:
     from tui.core.bulk import build_plan
-    from tui.core.errors import CognitoError
+    from tui.core.errors import BULK, CognitoError
     from tui.core.service import PoolAdmin
 
     path: Path = args.file
@@ -270,7 +270,7 @@ def _run(
     except CognitoError as error:
         unusable = {"ResourceNotFoundException", "LocalValidationError", "CredentialsError"}
         code = EXIT_UNUSABLE if error.code in unusable else EXIT_FAILED
-        return _fail(f"cannot read pool {pool_id}: {error.human()}", code)
+        return _fail(f"cannot read pool {pool_id}: {error.human(BULK)}", code)
 
     plan = build_plan(parsed, schema)
     for note in plan.notes:
@@ -379,7 +379,9 @@ def print_diff(out: TextIO, path: Path, pool_id: str, plan: Plan, diffs: list[Us
         if diff.error is not None:
             rows = rows_of.get(diff.username, [])
             lines = ", ".join(str(r.line) for r in rows)
-            reason = diff.error.human()
+            from tui.core.errors import BULK
+
+            reason = diff.error.human(BULK)
             print(f"{diff.username}: cannot be read: {reason}  (lines {lines})", file=out)
             unreadable += len(rows)
             continue

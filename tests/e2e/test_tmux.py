@@ -3,14 +3,12 @@ running `cognito-tui embedded`, typing, and the result checked with AdminGetUser
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,23 +17,6 @@ import pytest
 BIN = Path(sys.executable).parent
 TMUX = shutil.which("tmux")
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
-
-
-@pytest.fixture
-def embedded() -> Iterator[dict[str, Any]]:
-    proc = subprocess.Popen(
-        [str(BIN / "cognito-tui"), "embedded", "--seed", "demo"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        info = json.loads(proc.stdout.readline())
-        yield info
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 class Terminal:

@@ -7,11 +7,12 @@ from typing import Any
 
 from textual.widgets import DataTable, Input
 
-from tests.tui.conftest import editor, new_user, server_attributes, settle, type_text
-from tui.screens.attributes import AttributesScreen
+from tests.tui.conftest import admin, editor, new_user, server_attributes, settle, type_text
+from tui.screens.attributes import PENDING, AttributesScreen
 from tui.screens.modals import (
     ConfirmQuit,
     ConfirmSave,
+    ConfirmSendCode,
     EditValue,
     ErrorDetails,
     RestoreJournal,
@@ -180,8 +181,8 @@ async def test_email_change_is_verified_with_the_delivered_code(backend, tmp_pat
 
 
 async def test_a_new_email_left_for_later_stays_marked_until_verified(backend, tmp_path):
-    """Esc on the verification screen: the table still shows the old (active) address, so
-    its row and the status line say a new one waits for its code, until it is verified."""
+    """Esc on the verification screen: the table still shows the old (active) address, and
+    the new one on a row of its own beside it, waiting for its code, until it is verified."""
     username, password = new_user(backend)
     app = editor(backend, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -194,17 +195,24 @@ async def test_a_new_email_left_for_later_stays_marked_until_verified(backend, t
         assert isinstance(app.screen, AttributesScreen)
         table = app.screen.query_one(DataTable)
         assert str(table.get_cell("email", "value")) == f"{username}@example.com"
-        assert str(table.get_cell("email", "state")) == "awaits code"
+        assert str(table.get_cell("email", "state")) == "verified"  # the active one
+        pending = "email" + PENDING
+        assert str(table.get_cell(pending, "value")) == f"{username}.new@example.com"
+        assert str(table.get_cell(pending, "state")) == "awaits code"
         assert "new email awaits its code (c)" in status(app)
-        await select(pilot, "email")
+        await select(pilot, pending)
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, VerificationScreen)
+        # the code was sent in this session: said so, with no new request
+        assert "was sent at" in str(app.screen.query_one(StatusLine).render())
         await type_text(pilot, backend.latest_code(username, "email"))
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, AttributesScreen)
         assert str(table.get_cell("email", "state")) == "verified"
+        assert str(table.get_cell("email", "value")) == f"{username}.new@example.com"
+        assert pending not in rows(app)
         assert "awaits" not in status(app)
 
 
@@ -442,3 +450,68 @@ async def save_with(pilot: Any, key: str) -> None:
     assert isinstance(pilot.app.screen, ConfirmSave), pilot.app.screen
     await pilot.press("y")
     await settle(pilot)
+
+
+async def test_c_says_what_it_will_do_before_sending_anything(backend, tmp_path):
+    """A verified email: nothing sent, and what to do instead. An unverified one: asked
+    first; the code is requested only once confirmed, and is then 'sent at' this session."""
+    username, password = new_user(backend, phone_number="+15555550123")
+    app = editor(backend, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_editor(pilot, username, password)
+        sent_before = len(backend.outbox())
+        await select(pilot, "email")
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, AttributesScreen)
+        assert "already verified: nothing to send" in status(app)
+        assert "already sent" not in status(app)
+        await select(pilot, "phone_number")  # never verified
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmSendCode)
+        assert len(backend.outbox()) == sent_before  # nothing sent while asking
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(backend.outbox()) == sent_before
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, VerificationScreen)
+        assert len(backend.outbox()) == sent_before + 1
+        await pilot.press("escape")
+        await settle(pilot)
+        await select(pilot, "phone_number")
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, VerificationScreen)  # no second request
+        assert "was sent at" in str(app.screen.query_one(StatusLine).render())
+        assert len(backend.outbox()) == sent_before + 1
+
+
+async def test_undo_and_reload_say_what_they_did(backend, tmp_path):
+    username, password = new_user(backend, given_name="Ada")
+    app = editor(backend, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_editor(pilot, username, password)
+        await select(pilot, "given_name")
+        await pilot.press("u")
+        await pilot.pause()
+        assert "Nothing to undo on given_name" in status(app)
+        await edit(pilot, "given_name", "Augusta")
+        admin(backend).call(
+            "AdminUpdateUserAttributes",
+            UserPoolId=backend.user_pool_id,
+            Username=username,
+            UserAttributes=[{"Name": "family_name", "Value": "King"}],
+        )
+        await pilot.press("r")
+        await settle(pilot)
+        assert "family_name changed on the server" in status(app)
+        assert "1 pending change(s) are kept" in status(app)
+        assert app.session.draft.sets == {"given_name": "Augusta"}
+        await select(pilot, "given_name")
+        await pilot.press("u")
+        await pilot.pause()
+        assert "Undid the change to given_name" in status(app)

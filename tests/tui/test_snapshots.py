@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import Input
 
 from tests.tui.conftest import settle
@@ -19,6 +20,16 @@ from tests.tui.replaying import replayed_editor, scenario_email
 from tests.tui.test_flows import edit, open_editor, save, select
 
 PASSWORD = "Replay-Passw0rd!"
+
+
+@pytest.fixture(autouse=True)
+def steady_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An input's cursor blinks every half second: on a loaded machine a picture could
+    catch either phase, so the pictures are taken with the cursor held steady (shown)."""
+    from textual.widgets import TextArea
+
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
 
 
 def test_sign_in_screen(snap_compare, tmp_path):
@@ -197,3 +208,47 @@ def test_client_metadata_editor(snap_compare, tmp_path):
 
     with replayed_editor("editor-open", tmp_path) as (app, _):
         assert snap_compare(app, run_before=open_attributes(then))
+
+
+# -- any size: 60x20 to 120x40, and the Linux console -------------------------------------
+
+SIZES = [(60, 20), (80, 24), (120, 40)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_attribute_table_at_any_size(snap_compare, tmp_path, size):
+    """The State column is always on screen, the value column takes the spare width, the
+    header never cuts a word, the footer keeps Quit and Keys."""
+    with replayed_editor("editor-open", tmp_path) as (app, _):
+        assert snap_compare(app, run_before=open_attributes(), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_wrong_password_message_is_whole_at_any_size(snap_compare, tmp_path, size):
+    async def run(pilot: Any) -> None:
+        await settle(pilot)
+        pilot.app.screen.query_one("#password", Input).value = "Wrong-passw0rd!"
+        pilot.app.screen.query_one("#password", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+
+    with replayed_editor("signin-srp-wrong-password", tmp_path) as (app, _):
+        assert snap_compare(app, run_before=run, terminal_size=size)
+
+
+def test_linux_console_gets_ascii_frames_and_glyphs(snap_compare, tmp_path, monkeypatch):
+    from textual.scrollbar import ScrollBarRender
+
+    # the app switches the scrollbars for the whole process: restored after the test
+    monkeypatch.setattr(ScrollBarRender, "VERTICAL_BARS", list(ScrollBarRender.VERTICAL_BARS))
+    monkeypatch.setattr(ScrollBarRender, "HORIZONTAL_BARS", list(ScrollBarRender.HORIZONTAL_BARS))
+    monkeypatch.setenv("TERM", "linux")
+
+    async def then(pilot: Any) -> None:
+        await edit(pilot, "given_name", "A very long given name " * 3)
+        await select(pilot, "email")
+        await pilot.press("enter")
+        await pilot.pause()
+
+    with replayed_editor("editor-open", tmp_path) as (app, _):
+        assert snap_compare(app, run_before=open_attributes(then), terminal_size=(60, 20))

@@ -192,6 +192,10 @@ class Authenticator:
         """USER_SRP_AUTH: the password never leaves this process, only a proof of it."""
         from pycognito.aws_srp import AWSSRP
 
+        # SRP's proof is computed from the pool id's second half: a malformed id would
+        # fail inside the SRP library, so it is refused here in our own words.
+        self._check_pool_id()
+
         srp = AWSSRP(
             username=username,
             password=password,
@@ -226,6 +230,22 @@ class Authenticator:
         return self._outcome(
             self.connection.call("RespondToAuthChallenge", **params), user_id, "USER_SRP_AUTH"
         )
+
+    def _check_pool_id(self) -> None:
+        import re
+
+        from tui.core.errors import VALIDATION_ERROR
+
+        shape = self.connection.client.meta.service_model.shape_for("UserPoolIdType")
+        pattern = shape.metadata["pattern"]
+        # the model's patterns are Java regexes, whose \w is ASCII-only
+        if not self.pool_id or not re.fullmatch(pattern, self.pool_id, re.ASCII):
+            raise CognitoError(
+                VALIDATION_ERROR,
+                f"the pool id {self.pool_id!r} is not of the form REGION_ID (e.g. "
+                "eu-west-1_AbC123): check --pool-id or the config's pool_id",
+                "InitiateAuth",
+            )
 
     def sign_in_password(self, username: str, password: str) -> Tokens | Challenge:
         """USER_PASSWORD_AUTH, for app clients that allow it."""

@@ -30,6 +30,7 @@ class RetryNotice:
     attempt: int  # the attempt that failed, 1-based
     max_attempts: int
     code: str  # error code or exception name
+    answered: bool = True  # Cognito answered with `code`; False: botocore's exception
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,13 @@ class Connection:
         elif context.parsed_response:
             code = str(context.parsed_response.get("Error", {}).get("Code", ""))
         name = getattr(context.operation_model, "name", "")
-        notice = RetryNotice(name, context.attempt_number, self.settings.max_attempts, code)
+        notice = RetryNotice(
+            name,
+            context.attempt_number,
+            self.settings.max_attempts,
+            code,
+            answered=context.caught_exception is None,
+        )
         self.on_retry(notice)
         return None
 

@@ -5,6 +5,12 @@ Cognito said, a plain description taken from the model's documentation of that e
 advice from `data/error_advice.toml` (whose list of errors is checked against the model).
 Network failures become the same type with a code of their own, so the UI has one shape to
 show and nothing crashes a worker.
+
+Every error also says who said it (`source`): Cognito itself (a ClientError that carries
+the HTTP status of the service's answer), botocore (connection, endpoint, credentials, its
+own parameter checks), our own validation, or our own bug ("internal": the traceback goes
+to the log file, never to the screen as anyone's words). Advice fits the place the error
+is shown in: the editor, the `bulk apply` command, or the admin screens.
 """
 
 from __future__ import annotations
@@ -24,6 +30,24 @@ NETWORK_ERROR = "NetworkError"
 TIMEOUT_ERROR = "TimeoutError"
 CREDENTIALS_ERROR = "CredentialsError"
 VALIDATION_ERROR = "LocalValidationError"
+FILE_ERROR = "LocalFileError"
+INTERNAL_ERROR = "UnexpectedError"
+
+# Where an error is shown: the advice differs (a bulk run has no "save", the admin lists
+# have no edits to keep).
+EDITOR, BULK, ADMIN, SIGNIN = "editor", "bulk", "admin", "signin"
+PLACES = (EDITOR, BULK, ADMIN, SIGNIN)
+
+# Who said what an error carries as its message, as the first words before it.
+SAID_BY = {
+    "cognito": "Cognito said",
+    "network": "botocore said",
+    "credentials": "botocore said",
+    "validation": "Our check found",
+    "file": "The system said",
+    "local": "",  # our own words: shown as they are
+    "internal": "",
+}
 _LOCAL = {
     NETWORK_ERROR: (
         "Could not reach Cognito.",
@@ -40,8 +64,46 @@ _LOCAL = {
     ),
     VALIDATION_ERROR: (
         "The request was not sent: a value breaks the service model.",
-        "Correct the value shown and save again.",
+        "Correct the value named above and try again; your edits are kept.",
     ),
+    FILE_ERROR: (
+        "A local file could not be read or written.",
+        "Check the path, its folder and their permissions, then try again.",
+    ),
+    INTERNAL_ERROR: (
+        "Internal error in cognito-tui.",
+        "This is a bug, not Cognito's answer: your edits are kept; quit and start again if "
+        "the screen misbehaves.",
+    ),
+}
+_SOURCE = {
+    NETWORK_ERROR: "network",
+    TIMEOUT_ERROR: "network",
+    CREDENTIALS_ERROR: "credentials",
+    VALIDATION_ERROR: "validation",
+    FILE_ERROR: "file",
+    INTERNAL_ERROR: "internal",
+}
+# The local errors' advice where the editor's words would not fit.
+_LOCAL_PLACES = {
+    (NETWORK_ERROR, BULK): "Check the network, the region and the endpoint URL, then run the "
+    "same command again: finished rows are not sent twice.",
+    (NETWORK_ERROR, ADMIN): "Check the network, the region and the endpoint URL, then reload (r).",
+    (TIMEOUT_ERROR, BULK): "Run the same command again: the journal checks whether the call "
+    "in flight was applied before sending it again.",
+    (TIMEOUT_ERROR, ADMIN): "Try again (r reloads).",
+    (VALIDATION_ERROR, BULK): "Correct the value in the file and run the command again.",
+    (VALIDATION_ERROR, ADMIN): "Correct the value and try again.",
+    (INTERNAL_ERROR, BULK): "This is a bug, not Cognito's answer: run the same command again; "
+    "finished rows are not sent twice.",
+    (INTERNAL_ERROR, ADMIN): "This is a bug, not Cognito's answer: try again, or quit and "
+    "start again.",
+    (NETWORK_ERROR, SIGNIN): "Check the network, the region and the endpoint URL "
+    "(--endpoint-url), then sign in again.",
+    (TIMEOUT_ERROR, SIGNIN): "Try to sign in again.",
+    (VALIDATION_ERROR, SIGNIN): "Correct the value named above, then sign in again.",
+    (INTERNAL_ERROR, SIGNIN): "This is a bug, not Cognito's answer: try again, or quit and "
+    "start again.",
 }
 _PREFIXES = re.compile(
     r"^(this exception is (thrown?|returned) (when|if)|exception that is thrown when|"
@@ -55,6 +117,11 @@ class Advice:
     text: dict[str, str]
     retry: frozenset[str]
     sign_in: frozenset[str]
+    # place -> code -> advice, where the editor's words do not fit that place
+    places: dict[str, dict[str, str]]
+
+    def for_place(self, code: str, place: str = EDITOR) -> str | None:
+        return self.places.get(place, {}).get(code) or self.text.get(code)
 
 
 @functools.cache
@@ -75,6 +142,7 @@ def advice() -> Advice:
         text=dict(data["advice"]),
         retry=frozenset(data["retry"]["errors"]),
         sign_in=frozenset(data["sign_in"]["errors"]),
+        places={place: dict(data.get(place, {})) for place in (BULK, ADMIN, SIGNIN)},
     )
 
 
@@ -104,7 +172,11 @@ class CognitoError(Exception):
         status: int | None = None,
         retries: int = 0,
         violations: list[Any] | None = None,
+        source: str | None = None,
     ) -> None:
+        """`source`: who said `message` (see SAID_BY). By default: Cognito when the error
+        carries the HTTP status of the service's answer, the local kind for the local
+        codes, and our own words otherwise (an error this program raised itself)."""
         super().__init__(f"{code}: {message}" if message else code)
         self.code = code
         self.aws_message = message
@@ -112,16 +184,42 @@ class CognitoError(Exception):
         self.status = status
         self.retries = retries
         self.violations = list(violations or [])
+        if source is None:
+            source = _SOURCE.get(code) or ("cognito" if status is not None else "local")
+        self.source = source
+        self.log_file: str | None = None  # where the traceback of an internal error went
 
     @property
     def description(self) -> str:
+        if self.source == "internal" and self.log_file:
+            return f"Internal error in cognito-tui (details in {self.log_file})."
         return describe(self.code)
 
     @property
     def action(self) -> str:
+        return self.action_for(EDITOR)
+
+    def action_for(self, place: str = EDITOR) -> str:
+        """What to do, in the words of the place the error is shown in."""
         if self.code in _LOCAL:
-            return _LOCAL[self.code][1]
-        return advice().text.get(self.code, "Read the detail below; your edits are kept.")
+            return _LOCAL_PLACES.get((self.code, place)) or _LOCAL[self.code][1]
+        found = advice().for_place(self.code, place)
+        if found:
+            return found
+        return {
+            BULK: "Read the reason; correct the file or the pool, then run the same command again.",
+            ADMIN: "Read the detail; try again once it is fixed.",
+            SIGNIN: "Read the detail, then try to sign in again.",
+        }.get(place, "Read the detail; your edits are kept.")
+
+    @property
+    def said(self) -> str:
+        """Who said the message, and the message: "Cognito said: ..." only for an answer
+        that came from the service; an internal error's message stays in the log."""
+        if self.source == "internal" or not self.aws_message:
+            return ""
+        who = SAID_BY.get(self.source, "")
+        return f"{who}: {self.aws_message}" if who else self.aws_message
 
     @property
     def retryable(self) -> bool:
@@ -138,16 +236,20 @@ class CognitoError(Exception):
         return "token" in text and ("expired" in text or "revoked" in text)
 
     def brief(self) -> str:
-        """One line for a status line: Cognito's words for this call (more specific than
+        """A short line: the words of whoever answered for this call (more specific than
         the model's description of the error), then the code."""
-        return f"{self.aws_message or self.description} ({self.code})"
+        if self.source == "internal":
+            return self.description
+        return f"{self.said or self.description} ({self.code})"
 
-    def human(self) -> str:
-        """One paragraph: what happened, what Cognito said, what to do."""
+    def human(self, place: str = EDITOR) -> str:
+        """One paragraph: what happened, who said what, what to do (for `place`)."""
         parts = [self.description]
         if self.aws_message and self.aws_message.rstrip(".") not in self.description:
-            parts.append(f"Cognito said: {self.aws_message}")
-        parts.append(self.action)
+            said = self.said
+            if said:
+                parts.append(said if said.endswith((".", "!", "?")) else said + ".")
+        parts.append(self.action_for(place))
         return " ".join(parts)
 
     def __repr__(self) -> str:
@@ -163,12 +265,15 @@ def from_botocore(exc: BaseException, operation: str = "") -> CognitoError:
     if isinstance(exc, bex.ClientError):
         err: dict[str, Any] = exc.response.get("Error", {})
         meta = exc.response.get("ResponseMetadata", {})
+        status = meta.get("HTTPStatusCode")
         return CognitoError(
             code=str(err.get("Code") or "UnknownError"),
             message=str(err.get("Message") or ""),
             operation=operation or getattr(exc, "operation_name", ""),
-            status=meta.get("HTTPStatusCode"),
+            status=status,
             retries=int(meta.get("RetryAttempts") or 0),
+            # a ClientError without the status of an HTTP answer did not come from Cognito
+            source="cognito" if status is not None else "network",
         )
     if isinstance(exc, bex.ParamValidationError):
         return CognitoError(VALIDATION_ERROR, str(exc.kwargs.get("report", exc)), operation)
@@ -182,4 +287,19 @@ def from_botocore(exc: BaseException, operation: str = "") -> CognitoError:
         return CognitoError(NETWORK_ERROR, str(exc), operation)
     if isinstance(exc, bex.BotoCoreError):
         return CognitoError(NETWORK_ERROR, str(exc), operation)
-    return CognitoError("UnexpectedError", f"{type(exc).__name__}: {exc}", operation)
+    if isinstance(exc, LocalProblem):
+        return CognitoError(VALIDATION_ERROR, str(exc), operation)
+    if isinstance(exc, OSError):  # a file of ours (export, journal): the system's words
+        return CognitoError(FILE_ERROR, str(exc), operation)
+    # Our own bug (or a library's): never shown as anyone's answer. One line on screen, the
+    # traceback in the log file.
+    from tui.core.logfile import log_exception
+
+    error = CognitoError(INTERNAL_ERROR, f"{type(exc).__name__}: {exc}", operation)
+    error.log_file = log_exception(exc, operation)
+    return error
+
+
+class LocalProblem(ValueError):
+    """A value our own checks refuse before anything is sent (shown as our validation's
+    words, never as Cognito's)."""

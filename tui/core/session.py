@@ -140,6 +140,9 @@ class EditorSession:
         self._known_endpoint: str | None = None
         # Admin mode: what searches fetched of each pool (see tui.core.search.ScanCache).
         self._scan_caches: dict[tuple[str, str], Any] = {}
+        # Verification codes Cognito said it sent in this session (by a save or a request
+        # for a code), by attribute, with when: "already sent" is said only about these.
+        self.codes_sent: dict[str, tuple[CodeDelivery, float]] = {}
 
     # -- connection ------------------------------------------------------------------------
 
@@ -356,6 +359,8 @@ class EditorSession:
                 lambda values: attrs.update(values, self.client_metadata or None),
                 attrs.delete,
             )
+            for delivery in result.deliveries:
+                self.codes_sent[delivery.attribute] = (delivery, self.clock())
         self.persist()
         return result
 
@@ -379,10 +384,13 @@ class EditorSession:
         return result
 
     def send_code(self, attribute: str) -> CodeDelivery:
-        return self.attributes().send_code(attribute, self.client_metadata or None)
+        delivery = self.attributes().send_code(attribute, self.client_metadata or None)
+        self.codes_sent[attribute] = (delivery, self.clock())
+        return delivery
 
     def verify(self, attribute: str, code: str) -> None:
         self.attributes().verify(attribute, code)
+        self.codes_sent.pop(attribute, None)
 
     def sign_out(self) -> None:
         if self.tokens is not None and not self.read_only:

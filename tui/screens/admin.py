@@ -14,10 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, ProgressBar, Static
+from textual.widgets import DataTable, Input, Label, ProgressBar, Static
 
 from tui.core.bulk.ratelimit import TokenBucket
-from tui.core.errors import CognitoError, from_botocore
+from tui.core.errors import ADMIN, CognitoError, from_botocore
 from tui.core.export import export_users
 from tui.core.search import (
     DEFAULT_RATE,
@@ -32,6 +32,7 @@ from tui.core.search import (
 )
 from tui.core.service import UserRecord
 from tui.screens.modals import Dialog, ErrorDetails, show_help
+from tui.widgets.footer import KeyFooter
 from tui.widgets.status import SessionHeader, StatusLine
 from tui.widgets.users_table import Column, UsersTable
 
@@ -41,6 +42,7 @@ class PoolsScreen(Screen[None]):
         Binding("enter", "open", "Open pool", id="pools.open", priority=True),
         Binding("p", "switch", "Profile/region", id="pools.switch"),
         Binding("r", "reload", "Reload", id="pools.reload"),
+        Binding("v", "view", "Whole row", id="pools.view", show=False),
         Binding("question_mark", "help", "Keys", id="pools.help"),
         Binding("q", "app.quit", "Quit", id="pools.quit"),
     ]
@@ -54,7 +56,7 @@ class PoolsScreen(Screen[None]):
         table.add_column("Created", width=12, key="created")
         yield table
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.refresh_header()
@@ -102,7 +104,7 @@ class PoolsScreen(Screen[None]):
         self.app.first_data_shown()  # type: ignore[attr-defined]
 
     def _failed(self, error: CognitoError) -> None:
-        self.query_one(StatusLine).say(error.brief(), error=True)
+        self.query_one(StatusLine).say(error.human(ADMIN), error=True)
 
     def action_open(self) -> None:
         table = self.query_one(DataTable)
@@ -113,6 +115,17 @@ class PoolsScreen(Screen[None]):
 
     def action_help(self) -> None:
         show_help(self)
+
+    def action_view(self) -> None:
+        """The selected pool's name, id and creation day whole (cut in narrow columns)."""
+        from tui.screens.modals import ViewValue
+
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        name, pool_id, created = (str(c) for c in table.get_row_at(table.cursor_row))
+        text = f"Name: {name}\nId: {pool_id}\nCreated: {created}"
+        self.app.push_screen(ViewValue("User pool", text, count=False))
 
     def action_switch(self) -> None:
         self.app.push_screen(SwitchIdentity(), self._switched)
@@ -167,7 +180,7 @@ class SwitchIdentity(Dialog):
 
     def _refused(self, error: CognitoError) -> None:
         self.query_one("#problem", Static).update(
-            Text(f"Not switched, the previous identity stays active. {error.human()}")
+            Text(f"Not switched, the previous identity stays active. {error.human(ADMIN)}")
         )
 
 
@@ -234,7 +247,7 @@ class UsersScreen(Screen[None]):
         yield UsersTable(_user_columns())
         yield ProgressBar(total=None, show_eta=False, id="scan-progress")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> UsersTable:
@@ -300,7 +313,7 @@ class UsersScreen(Screen[None]):
 
     def _failed(self, error: CognitoError) -> None:
         self.loading = False
-        self.query_one(StatusLine).say(error.brief(), error=True)
+        self.query_one(StatusLine).say(error.human(ADMIN), error=True)
 
     @on(UsersTable.Highlighted)
     def _near_end(self, event: UsersTable.Highlighted) -> None:
@@ -491,7 +504,7 @@ class UsersScreen(Screen[None]):
             )
         except Exception as exc:
             self.app.call_from_thread(
-                self.app.push_screen, ErrorDetails("Export failed", from_botocore(exc).human())
+                self.app.push_screen, ErrorDetails("Export failed", from_botocore(exc).human(ADMIN))
             )
             return
         self.app.call_from_thread(

@@ -9,18 +9,26 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tui.core.attributes import Draft, SaveResult, delete_problems
 from tui.core.errors import CognitoError, from_botocore
 from tui.core.schema import READ_ONLY_ATTRIBUTES, VERIFIED_FLAG
 from tui.core.service import CodeDelivery
 from tui.messages import Failed, Loaded, Retrying, Saved
+from tui.widgets.footer import KeyFooter
+from tui.widgets.glyphs import glyph
 from tui.widgets.keys import key_of
 from tui.widgets.printable import printable
 from tui.widgets.status import SessionHeader, StatusLine
 
-VALUE_WIDTH = 34
+VALUE_WIDTH = 34  # the value column's width until the screen's width is known
+NAME_WIDTH = 22  # the widest the name column gets (longer names are cut; v shows them)
+STATE_WIDTH = 11  # "awaits code", "unverified": the State column never shrinks below it
+MIN_VALUE = 12  # the name column narrows before the value column gets narrower
+# DataTable's cell padding (1 each side) for three columns, and its vertical scrollbar
+TABLE_CHROME = 6 + 2
+PENDING = "\x00pending"  # row key suffix of a new value held back until verified
 
 
 def _dialogs() -> Any:
@@ -68,6 +76,9 @@ class AttributesScreen(Screen[None]):
         # attribute -> new value Cognito holds back until its code is entered (pools that
         # keep the old value active): shown on its row, so "later" is not forgotten
         self.held_back: dict[str, str] = {}
+        self.value_width = VALUE_WIDTH
+        self.before_reload: dict[str, str] | None = None  # server values before `r`
+        self.name_width = NAME_WIDTH
 
     @property
     def session(self) -> Any:
@@ -82,12 +93,13 @@ class AttributesScreen(Screen[None]):
         if self.hint:
             yield Static(self.hint, id="hint")
         table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True)
-        table.add_column("Attribute", width=22, key="name")
-        table.add_column("Value", width=VALUE_WIDTH, key="value")
-        table.add_column("State", width=14, key="state")
+        self._add_columns(table)
         yield table
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
+
+    def on_screen_suspend(self) -> None:
+        self.query_one(StatusLine).screen_left()
 
     def on_mount(self) -> None:
         self.refresh_header()
@@ -108,35 +120,87 @@ class AttributesScreen(Screen[None]):
 
     # -- table -----------------------------------------------------------------------------
 
-    def render_table(self) -> None:
-        table = self.query_one(DataTable)
-        names = [
+    def _add_columns(self, table: DataTable[Text]) -> None:
+        table.add_column("Attribute", width=self.name_width, key="name")
+        table.add_column("Value", width=self.value_width, key="value")
+        table.add_column("State", width=STATE_WIDTH, key="state")
+
+    def _shown_names(self) -> list[str]:
+        return [
             n
             for n in self.draft.names()
             # the *_verified flags show beside the attribute they qualify; admins edit them
             if n not in FLAGS or self.admin
         ]
-        if [str(k.value) for k in table.rows] == names:
+
+    def fit_columns(self, width: int) -> bool:
+        """Share `width` among the columns: the State column keeps its width, the value
+        column takes what is spare, the name column narrows first when space is short.
+        Returns whether the widths changed."""
+        names = self._shown_names()
+        name_width = min(max([len("Attribute"), *(len(n) for n in names)]), NAME_WIDTH)
+        spare = width - TABLE_CHROME - STATE_WIDTH - name_width
+        if spare < MIN_VALUE:
+            name_width = max(len("Attribute"), name_width - (MIN_VALUE - spare))
+            spare = width - TABLE_CHROME - STATE_WIDTH - name_width
+        value_width = max(spare, 6)
+        if (name_width, value_width) == (self.name_width, self.value_width):
+            return False
+        self.name_width, self.value_width = name_width, value_width
+        return True
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.loaded:
+            self.render_table()
+
+    def render_table(self, rebuild: bool = False) -> None:
+        table = self.query_one(DataTable)
+        if self.fit_columns(self.size.width or 80):
+            rebuild = True
+        names = self._shown_names()
+        keys: list[str] = []
+        for name in names:
+            keys.append(name)
+            if name in self.held_back:
+                keys.append(name + PENDING)
+        if not rebuild and [str(k.value) for k in table.rows] == keys:
             # Same rows: update the cells in place (a reload costs no re-layout).
-            for name in names:
-                for column, cell in zip(("name", "value", "state"), self._cells(name), strict=True):
-                    table.update_cell(name, column, cell)
+            for key in keys:
+                for column, cell in zip(("name", "value", "state"), self._cells(key), strict=True):
+                    table.update_cell(key, column, cell)
         else:
             keep = table.cursor_row
-            table.clear()
-            for name in names:
-                table.add_row(*self._cells(name), key=name)
+            table.clear(columns=rebuild)
+            if rebuild:
+                self._add_columns(table)
+            for key in keys:
+                table.add_row(*self._cells(key), key=key)
             if table.row_count:
                 table.move_cursor(row=min(keep, table.row_count - 1))
         self._summarise()
 
-    def _cells(self, name: str) -> tuple[Text, Text, Text]:
+    def _clip(self, value: str, width: int) -> str:
+        flat = value.replace("\n", " ")
+        more = glyph("…")
+        return flat if len(flat) <= width else flat[: max(width - len(more), 1)] + more
+
+    def _cells(self, key: str) -> tuple[Text, Text, Text]:
+        if key.endswith(PENDING):
+            name = key.removesuffix(PENDING)
+            new = self.held_back.get(name, "")
+            label = Text(self._clip(f"{glyph('↳')} new {name}", self.name_width), style="bold")
+            value_text = Text(printable(self._clip(new, self.value_width)), style="italic")
+            return label, value_text, Text("awaits code", style="bold")
+        name = key
         draft = self.draft
         state = draft.state(name)
         value = draft.value(name)
         shown = draft.server.get(name, "") if state == "delete" else (value or "")
-        value_text = Text(printable(_clip(shown)), style="strike" if state == "delete" else "")
-        label = Text(printable(name), style="bold" if state else "")
+        value_text = Text(
+            printable(self._clip(shown, self.value_width)),
+            style="strike" if state == "delete" else "",
+        )
+        label = Text(printable(self._clip(name, self.name_width)), style="bold" if state else "")
         status = Text()
         if state == "delete":
             status.append("delete", style="bold")
@@ -147,12 +211,11 @@ class AttributesScreen(Screen[None]):
         elif name in READ_ONLY_ATTRIBUTES:
             status.append("read-only", style="dim")
         flag = VERIFIED_FLAG.get(name)
-        if flag and state is None and name in self.held_back:
-            status.append("awaits code", style="bold")
-        elif flag and state is None:
+        if flag and state is None:
+            # the current value's state; a new one held back has a row of its own below
             verified = draft.value(flag)
             status.append("verified" if verified == "true" else "unverified")
-        if len(shown) > VALUE_WIDTH and not status:
+        if (len(shown) > self.value_width or len(name) > self.name_width) and not status:
             status.append("v: whole", style="dim")
         return label, value_text, status
 
@@ -175,7 +238,7 @@ class AttributesScreen(Screen[None]):
         if not table.row_count:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return str(key.value) if key is not None else None
+        return str(key.value).removesuffix(PENDING) if key is not None else None
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -215,6 +278,9 @@ class AttributesScreen(Screen[None]):
             if a in message.user.attributes and message.user.attributes[a] != v
         }
         self.refresh_header()
+        before, self.before_reload = self.before_reload, None
+        if before is not None:
+            self.note = self._reload_note(before)
         self.render_table()
         if first:
             self.app.first_data_shown()  # type: ignore[attr-defined]
@@ -232,6 +298,7 @@ class AttributesScreen(Screen[None]):
 
     def on_failed(self, message: Failed) -> None:
         error = message.error
+        self.before_reload = None
         if error.needs_sign_in:
             self.pending_action = message.action
             from tui.screens.signin import SignInScreen
@@ -243,7 +310,7 @@ class AttributesScreen(Screen[None]):
             return
         # what stays on screen once the details are closed: Cognito's own words (specific
         # to this call) rather than the model's generic description, and that nothing is lost
-        said = error.brief()
+        said = f"{error.brief()} {error.action}"
         if message.action == "save":
             said = f"Not saved, edits kept: {said}"
         self.query_one(StatusLine).say(said, error=True)
@@ -261,9 +328,9 @@ class AttributesScreen(Screen[None]):
 
     def on_retrying(self, message: Retrying) -> None:
         n = message.notice
+        said = f"Cognito answered {n.code}" if n.answered else f"The connection failed ({n.code})"
         self.query_one(StatusLine).say(
-            f"Cognito answered {n.code}; retrying (attempt {n.attempt + 1} of "
-            f"{n.max_attempts})… your edits are kept"
+            f"{said}; retrying (attempt {n.attempt + 1} of {n.max_attempts})… your edits are kept"
         )
 
     # -- editing ---------------------------------------------------------------------------
@@ -319,9 +386,19 @@ class AttributesScreen(Screen[None]):
 
     def action_undo(self) -> None:
         name = self.selected()
-        if name is not None and self.draft.undo(name):
+        if name is None:
+            self.query_one(StatusLine).say("Nothing to undo: the table is empty.")
+            return
+        if self.draft.undo(name):
             self.session.persist()
+            self.note = f"Undid the change to {name}."
             self.render_table()
+            return
+        pending = len(self.draft.changes())
+        others = f"; {pending} other pending change(s)" if pending else ""
+        self.query_one(StatusLine).say(
+            f"Nothing to undo on {name}: it has no pending change{others}."
+        )
 
     @on(DataTable.RowSelected)
     def _selected_read_only(self) -> None:
@@ -336,14 +413,15 @@ class AttributesScreen(Screen[None]):
         if not self.session.read_only:
             return
         keys = {
-            key_of(self.app, b.id, b.key)
+            key_of(self.app, b.id, b.key): b.description
             for b in self.BINDINGS
             if isinstance(b, Binding) and b.action in WRITE_ACTIONS and b.id and b.key != "enter"
         }
         if event.key in keys:
             event.stop()
             self.query_one(StatusLine).say(
-                "Read-only session: nothing can be changed; "
+                f"Read-only session: {keys[event.key]} ({event.key}) would change the user, "
+                "and this editor was started with --read-only, so nothing can be changed; "
                 f"Enter or {key_of(self.app, 'view', 'v')} shows a whole value."
             )
 
@@ -367,7 +445,17 @@ class AttributesScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.query_one(StatusLine).say("Reloading…")
+        self.before_reload = dict(self.draft.server)
         self.load()
+
+    def _reload_note(self, before: dict[str, str]) -> str:
+        after = self.draft.server
+        changed = sorted(n for n in set(before) | set(after) if before.get(n) != after.get(n))
+        pending = len(self.draft.changes())
+        kept = f" Your {pending} pending change(s) are kept." if pending else ""
+        if not changed:
+            return f"Reloaded: nothing changed on the server.{kept}"
+        return f"Reloaded: {', '.join(changed)} changed on the server.{kept}"
 
     def action_help(self) -> None:
         _dialogs().show_help(self)
@@ -472,34 +560,70 @@ class AttributesScreen(Screen[None]):
         self.load()
 
     def action_verify(self) -> None:
+        """Say what will happen before anything is sent: a code already sent in this
+        session is offered for entry; a verified value needs nothing; otherwise a code is
+        requested only once confirmed."""
         name = self.selected()
+        status = self.query_one(StatusLine)
         if name not in VERIFIED_FLAG:
-            self.query_one(StatusLine).say("Select email or phone_number to verify it.")
+            status.say(
+                f"Only email and phone_number are verified with a code: select one of them "
+                f"and press {key_of(self.app, 'verify', 'c')}."
+            )
             return
         assert name is not None
-        self._verify(
-            [
-                CodeDelivery(
-                    name,
-                    "",
-                    f"(already sent: {key_of(self.app, 'verify.resend', 'ctrl+r')} to resend)",
-                )
-            ]
+        sent = self.session.codes_sent.get(name)
+        if sent is not None:
+            delivery, when = sent
+            self._verify([delivery], earlier=when)
+            return
+        value = self.draft.server.get(name)
+        if not value:
+            status.say(f"{name} is not set: add it first ({key_of(self.app, 'add', 'a')}).")
+            return
+        if self.draft.state(name) is not None:
+            status.say(
+                f"{name} has a pending change: save it first "
+                f"({key_of(self.app, 'save', 'ctrl+s')}); Cognito then sends a code to the "
+                "new value."
+            )
+            return
+        if self.draft.value(VERIFIED_FLAG[name]) == "true":
+            status.say(
+                f"{name} {value} is already verified: nothing to send. To change it, edit it "
+                "(Enter) and save; Cognito then sends a code to the new value."
+            )
+            return
+        self.app.push_screen(
+            _dialogs().ConfirmSendCode(name, value), lambda ok: self._send_code(name, ok)
         )
 
-    def _verify(self, deliveries: list[CodeDelivery]) -> None:
+    def _send_code(self, name: str, ok: bool | None) -> None:
+        if ok:
+            self.query_one(StatusLine).say(f"Asking Cognito to send a code for {name}…")
+            self.send_code_worker(name)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="io")
+    def send_code_worker(self, name: str) -> None:
+        try:
+            delivery = self.session.send_code(name)
+        except Exception as exc:  # any failure comes back as a value, never a dead worker
+            self.post_message(Failed(from_botocore(exc), "send a code"))
+            return
+        self.app.call_from_thread(self._verify, [delivery])
+
+    def _verify(self, deliveries: list[CodeDelivery], earlier: float | None = None) -> None:
         from tui.screens.verify import VerificationScreen
 
         schema = self.session.pool_schema
         stays = None
         if schema is not None:
             stays = any(d.attribute in schema.verify_before_update for d in deliveries)
-        self.app.push_screen(VerificationScreen(deliveries, stays), lambda _: self.load())
-
-
-def _clip(value: str) -> str:
-    flat = value.replace("\n", " ")
-    return flat if len(flat) <= VALUE_WIDTH else flat[: VALUE_WIDTH - 1] + "…"
+        elif any(d.attribute in self.held_back for d in deliveries):
+            stays = True
+        self.app.push_screen(
+            VerificationScreen(deliveries, stays, earlier=earlier), lambda _: self.load()
+        )
 
 
 def _title(action: str, error: CognitoError) -> str:
@@ -509,8 +633,8 @@ def _title(action: str, error: CognitoError) -> str:
 
 def _detail(error: CognitoError) -> str:
     lines = [error.description, ""]
-    if error.aws_message:
-        lines += [f"Cognito said: {error.aws_message}", ""]
+    if error.said:  # who said it: Cognito, botocore, our check (never a bug's message)
+        lines += [error.said, ""]
     lines.append(error.action)
     if error.retries:
         lines.append(f"(after {error.retries} retries)")

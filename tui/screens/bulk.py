@@ -18,9 +18,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
-from tui.core.errors import from_botocore
+from tui.core.errors import BULK, from_botocore
+from tui.widgets.footer import KeyFooter
 from tui.widgets.keys import key_of
 from tui.widgets.status import SessionHeader, StatusLine
 
@@ -62,7 +63,7 @@ class BulkScreen(Screen[None]):
         with VerticalScroll():
             yield Static("", id="details")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(SessionHeader).show_info(self.session.info())
@@ -104,7 +105,7 @@ class BulkScreen(Screen[None]):
             self.app.call_from_thread(self._say, str(exc), True)
             return
         except Exception as exc:
-            self.app.call_from_thread(self._say, from_botocore(exc).human(), True)
+            self.app.call_from_thread(self._say, from_botocore(exc).human(BULK), True)
             return
         self.app.call_from_thread(self._validated, plan)
 
@@ -149,7 +150,7 @@ class BulkScreen(Screen[None]):
         try:
             diffs = preview(self.session.connection, self.pool_id, plan)
         except Exception as exc:
-            self.app.call_from_thread(self._say, from_botocore(exc).human(), True)
+            self.app.call_from_thread(self._say, from_botocore(exc).human(BULK), True)
             return
         self.app.call_from_thread(self._previewed, diffs)
 
@@ -208,7 +209,7 @@ class BulkScreen(Screen[None]):
             report = self.runner.run()
         except Exception as exc:
             self.runner = None
-            self.app.call_from_thread(self._say, from_botocore(exc).human(), True)
+            self.app.call_from_thread(self._say, from_botocore(exc).human(BULK), True)
             return
         self.runner = None
         self.app.call_from_thread(self._applied, report)

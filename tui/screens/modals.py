@@ -45,7 +45,7 @@ Dialog .dialog {
     width: 76;
     max-width: 100%;
     height: auto;
-    max-height: 22;
+    max-height: 100%;
     border: round $accent;
     background: $surface;
     padding: 0 1;
@@ -64,7 +64,7 @@ Dialog .dialog .hint {
 }
 Dialog .dialog VerticalScroll {
     height: auto;
-    max-height: 14;
+    max-height: 70vh;
 }
 Dialog .dialog TextArea {
     height: 8;
@@ -279,7 +279,7 @@ class ConfirmSave(Dialog):
                 lines.append(f"{change.name}: {_short(change.old)} -> {_short(change.new)}\n")
         if self.metadata:
             pairs = ", ".join(f"{k}={v}" for k, v in self.metadata.items())
-            lines.append(f"\nClientMetadata: {_short(pairs, 60)}\n")
+            lines.append(f"\nClientMetadata: {_short(pairs)}\n")
         with Vertical(classes="dialog"):
             yield Label(f"Save {len(self.changes)} change(s) to Cognito?", classes="title")
             with VerticalScroll():
@@ -294,11 +294,12 @@ class ConfirmSave(Dialog):
         self.dismiss(set(self.marked) if self.verifiable else True)
 
 
-def _short(value: str | None, limit: int = 28) -> str:
+def _short(value: str | None) -> str:
+    """A value whole, quoted (control characters escaped): the dialogs wrap and scroll, so
+    nothing needs cutting."""
     if value is None:
         return "(none)"
-    text = value.replace("\n", " ")
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+    return repr(value)
 
 
 class ViewValue(Dialog):
@@ -306,14 +307,17 @@ class ViewValue(Dialog):
 
     BINDINGS = [Binding("escape,q,enter,v", "cancel", "Close", id="view.close")]
 
-    def __init__(self, name: str, value: str) -> None:
+    def __init__(self, name: str, value: str, count: bool = True) -> None:
         super().__init__()
         self.attr_name = name
         self.value = value
+        self.count = count  # say the value's length in the title
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            title = f"{self.attr_name} ({len(self.value)} characters)"
+            title = self.attr_name
+            if self.count:
+                title += f" ({len(self.value)} characters)"
             yield Label(Text(printable(title)), classes="title")
             with VerticalScroll():
                 yield Static(Text(printable(self.value, keep_newlines=True)))
@@ -392,7 +396,8 @@ class RestoreJournal(Dialog):
                 Text(f"Unsaved edits from {when:%Y-%m-%d %H:%M} for {self.record.get('username')}"),
                 classes="title",
             )
-            yield Static(Text("\n".join(lines)))
+            with VerticalScroll():
+                yield Static(Text(printable("\n".join(lines), keep_newlines=True)))
             yield Static("r/Enter restore them   d discard them", classes="keys")
 
     def action_restore(self) -> None:
@@ -427,6 +432,38 @@ class ConfirmQuit(Dialog):
 
     def action_quit_discard(self) -> None:
         self.dismiss("discard")
+
+
+class ConfirmSendCode(Dialog):
+    """Before asking Cognito for a verification code: what will be sent, where."""
+
+    BINDINGS = [
+        Binding("y,enter", "send", "Send", id="sendcode.send"),
+        Binding("escape,n", "cancel", "Cancel", id="sendcode.cancel"),
+    ]
+
+    def __init__(self, name: str, value: str) -> None:
+        super().__init__()
+        self.attr_name = name
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        medium = "an email" if self.attr_name == "email" else "a text message"
+        with Vertical(classes="dialog"):
+            yield Label(Text(printable(f"Verify {self.attr_name}?")), classes="title")
+            yield Static(
+                Text(
+                    printable(
+                        f"{self.attr_name} {self.value} is not verified. Cognito will send "
+                        f"{medium} with a code to it (GetUserAttributeVerificationCode); "
+                        "you then enter the code on the next screen."
+                    )
+                )
+            )
+            yield Static("y/Enter send the code   n/Esc cancel", classes="keys")
+
+    def action_send(self) -> None:
+        self.dismiss(True)
 
 
 class ErrorDetails(Dialog):

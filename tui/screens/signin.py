@@ -7,21 +7,26 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.auth import Challenge, Tokens
-from tui.core.errors import CognitoError, from_botocore
+from tui.core.errors import SIGNIN, CognitoError, from_botocore
+from tui.widgets.footer import KeyFooter
 from tui.widgets.status import SessionHeader, StatusLine
 
 FORM_CSS = """
+.body {
+    height: 1fr;
+    align-horizontal: center;
+}
 .form {
     width: 64;
     max-width: 100%;
     height: auto;
-    margin: 1 2;
+    margin: 1 0 0 0;
     border: round $accent;
     padding: 0 1;
 }
@@ -54,19 +59,22 @@ class SignInScreen(Screen[bool]):
 
     def compose(self) -> ComposeResult:
         yield SessionHeader()
-        with Vertical(classes="form"):
+        with VerticalScroll(classes="body"), Vertical(classes="form"):
             title = "Sign in again (your edits are kept)" if self.reauth else "Sign in"
             yield Label(title, classes="title")
             yield Input(self.username, placeholder="username or email", id="username")
             yield Input(placeholder="password", password=True, id="password")
             yield Static(self._method_text(), id="method", classes="hint")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def _method_text(self) -> str:
         if self.method == "srp":
             return "USER_SRP_AUTH (the password never leaves this machine)"
         return "USER_PASSWORD_AUTH (the app client must allow it)"
+
+    def on_screen_suspend(self) -> None:
+        self.query_one(StatusLine).screen_left()
 
     def on_mount(self) -> None:
         self.query_one(SessionHeader).show_info(self.app.session.info())  # type: ignore[attr-defined]
@@ -102,7 +110,7 @@ class SignInScreen(Screen[bool]):
 
     def _failed(self, error: CognitoError) -> None:
         self.query_one("#password", Input).value = ""
-        self.query_one(StatusLine).say(error.human(), error=True)
+        self.query_one(StatusLine).say(error.human(SIGNIN), error=True)
 
     def _next(self, result: Tokens | Challenge) -> None:
         if isinstance(result, Tokens):
@@ -123,7 +131,10 @@ class ChallengeScreen(Screen[bool]):
     pool requires), or the choice of an MFA method."""
 
     DEFAULT_CSS = FORM_CSS
-    BINDINGS = [Binding("escape", "cancel", "Back", id="challenge.back")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Back", id="challenge.back"),
+        Binding("ctrl+q", "app.quit", "Quit", id="challenge.quit", priority=True),
+    ]
 
     def __init__(self, challenge: Challenge) -> None:
         super().__init__()
@@ -132,7 +143,7 @@ class ChallengeScreen(Screen[bool]):
     def compose(self) -> ComposeResult:
         c = self.challenge
         yield SessionHeader()
-        with Vertical(classes="form"):
+        with VerticalScroll(classes="body"), Vertical(classes="form"):
             if c.name == "NEW_PASSWORD_REQUIRED":
                 yield Label("A new password is required", classes="title")
                 yield Input(placeholder="new password", password=True, id="answer")
@@ -150,7 +161,7 @@ class ChallengeScreen(Screen[bool]):
                 yield Label(Text(f"{c.name} cannot be answered here"), classes="title")
                 yield Static("Sign in once with the hosted UI or the AWS CLI, then retry.")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def _code_title(self) -> str:
         c = self.challenge
@@ -211,7 +222,7 @@ class ChallengeScreen(Screen[bool]):
         for field in self.query(Input):
             if field.password:
                 field.value = ""
-        self.query_one(StatusLine).say(error.human(), error=True)
+        self.query_one(StatusLine).say(error.human(SIGNIN), error=True)
 
     def _next(self, result: Tokens | Challenge) -> None:
         if isinstance(result, Tokens):

@@ -6,12 +6,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from tui.core.errors import CognitoError, from_botocore
 from tui.core.service import CodeDelivery
+from tui.widgets.footer import KeyFooter
 from tui.widgets.keys import key_of
 from tui.widgets.printable import printable
 from tui.widgets.status import SessionHeader, StatusLine
@@ -23,11 +24,15 @@ class VerificationScreen(Screen[list[str]]):
     """Returns the attributes verified while it was open."""
 
     DEFAULT_CSS = """
+    VerificationScreen .body {
+        height: 1fr;
+        align-horizontal: center;
+    }
     VerificationScreen .form {
         width: 76;
         max-width: 100%;
         height: auto;
-        margin: 1 1;
+        margin: 1 0 0 0;
         border: round $accent;
         padding: 0 1;
     }
@@ -38,11 +43,20 @@ class VerificationScreen(Screen[list[str]]):
         Binding("ctrl+r", "resend", "Resend code", id="verify.resend"),
         Binding("tab", "next_attribute", "Next attribute", id="verify.next", show=False),
         Binding("escape", "close", "Later", id="verify.later"),
+        Binding("ctrl+q", "app.quit", "Quit", id="verify.quit", priority=True),
     ]
 
-    def __init__(self, deliveries: list[CodeDelivery], old_value_stays: bool | None) -> None:
+    def __init__(
+        self,
+        deliveries: list[CodeDelivery],
+        old_value_stays: bool | None,
+        earlier: float | None = None,
+    ) -> None:
+        """`earlier`: when the code was sent, if that was before this screen opened (in this
+        session); None when it was sent just now."""
         super().__init__()
         self.deliveries = list(deliveries)
+        self.earlier = earlier
         self.old_value_stays = old_value_stays
         self.index = 0
         self.verified: list[str] = []
@@ -53,7 +67,7 @@ class VerificationScreen(Screen[list[str]]):
 
     def compose(self) -> ComposeResult:
         yield SessionHeader()
-        with Vertical(classes="form"):
+        with VerticalScroll(classes="body"), Vertical(classes="form"):
             yield Label("Verify the new value", classes="title")
             yield Static(self._deliveries_text(), id="deliveries")
             yield Static(self._note(), classes="note", id="note")
@@ -66,7 +80,7 @@ class VerificationScreen(Screen[list[str]]):
                 classes="note",
             )
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def _deliveries_text(self) -> Text:
         text = Text()
@@ -97,9 +111,20 @@ class VerificationScreen(Screen[list[str]]):
             self.old_value_stays = stays
             self.query_one("#note", Static).update(self._note())
 
+    def on_screen_suspend(self) -> None:
+        self.query_one(StatusLine).screen_left()
+
     def on_mount(self) -> None:
         self.query_one(SessionHeader).show_info(self.app.session.info())  # type: ignore[attr-defined]
         self.query_one("#code", Input).focus()
+        if self.earlier is not None:
+            import time
+
+            resend = key_of(self.app, "verify.resend", "ctrl+r")
+            self.query_one(StatusLine).say(
+                f"This code was sent at {time.strftime('%H:%M', time.localtime(self.earlier))}"
+                f" in this session: enter it, or {resend} for a new one."
+            )
 
     def action_close(self) -> None:
         self.dismiss(self.verified)

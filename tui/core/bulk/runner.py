@@ -40,7 +40,7 @@ from tui.core.bulk.plan import Plan, UserPlan
 from tui.core.bulk.ratelimit import TokenBucket
 from tui.core.bulk.rows import Row, RowProblem
 from tui.core.connection import Connection, RetryNotice
-from tui.core.errors import CognitoError, is_throttling
+from tui.core.errors import BULK, CognitoError, is_throttling
 from tui.core.service import attributes_from_wire
 
 # Cognito's default quotas are 25 requests/s for UserUpdate and 120/s for UserRead (per
@@ -413,7 +413,10 @@ class BulkRunner:
             reason = f"the journal could not be written ({error}); the run stopped"
             self._record(self._left(user), "failed", reason=reason, code="JournalError")
         except Exception as error:  # a bug must not lose the report of the other users
-            reason = f"internal error: {type(error).__name__}: {error}"
+            from tui.core.logfile import log_exception
+
+            where = log_exception(error, f"bulk apply, user {user.username}")
+            reason = f"internal error (details in {where}); run the same command again"
             self._record(self._left(user), "failed", reason=reason, code="InternalError")
 
     def _left(self, user: UserPlan) -> list[Row]:
@@ -424,7 +427,7 @@ class BulkRunner:
         try:
             found = calls.call(READ, self.reads, UserPoolId=self.pool_id, Username=user.username)
         except CognitoError as error:
-            self._record(user.rows, "failed", reason=error.human(), code=error.code)
+            self._record(user.rows, "failed", reason=error.human(BULK), code=error.code)
             return
         current = attributes_from_wire(found.get("UserAttributes"))
         sets = [r for r in user.sets if current.get(r.attribute) != r.value]
@@ -465,9 +468,9 @@ class BulkRunner:
                 **params,
             )
         except CognitoError as error:
-            self._record(rows, "failed", reason=error.human(), code=error.code)
+            self._record(rows, "failed", reason=error.human(BULK), code=error.code)
             if journal is not None:
-                journal.done(username, operation, rows, "failed", error.code, error.human())
+                journal.done(username, operation, rows, "failed", error.code, error.human(BULK))
             return
         self._record(rows, "applied")  # first: it is true even if the journal fails next
         if journal is not None:

@@ -1,0 +1,317 @@
+"""Through a real SSH session, as the editor is used: an SSH server on loopback (asyncssh)
+gives the editor a pseudo-terminal of the size the client asks for and passes every
+window-size change on; the client is the system's `ssh`, inside tmux. Each of the four
+messages that matter most is read whole on screen at 120x40, then 80x24, then 60x20 (the
+window shrinks under it), and the State column stays visible."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import os
+import pty
+import re
+import secrets
+import shutil
+import signal
+import struct
+import subprocess
+import termios
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.test_tmux import TMUX, editor_command, terminal_env
+from tui.core.errors import SIGNIN, CognitoError
+
+SSH = shutil.which("ssh")
+asyncssh = pytest.importorskip("asyncssh")
+pytestmark = pytest.mark.skipif(TMUX is None or SSH is None, reason="needs tmux and ssh")
+SIZES = [(120, 40), (80, 24), (60, 20)]
+
+
+def _set_size(fd: int, cols: int, rows: int) -> None:
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+
+def _controlling_terminal() -> None:  # in the child, before exec
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+class LoopbackSSH:
+    """An SSH server on 127.0.0.1 (a free port) that runs `command` in a pseudo-terminal
+    for each session, whatever the client asked to run. No authentication: it listens on
+    loopback for the length of one test."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.command: list[str] = []
+        self.loop = asyncio.new_event_loop()
+        self.port = 0
+        ready = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(ready,), daemon=True)
+        self.thread.start()
+        assert ready.wait(20), "the SSH server did not start"
+
+    def _run(self, ready: threading.Event) -> None:
+        asyncio.set_event_loop(self.loop)
+
+        class NoAuth(asyncssh.SSHServer):  # type: ignore[misc]
+            def begin_auth(self, username: str) -> bool:
+                return False
+
+        async def start() -> None:
+            key = asyncssh.generate_private_key("ssh-ed25519")
+            self.server = await asyncssh.create_server(
+                NoAuth,
+                "127.0.0.1",
+                0,
+                server_host_keys=[key],
+                process_factory=self._session,
+                encoding=None,
+            )
+            self.port = self.server.sockets[0].getsockname()[1]
+            ready.set()
+
+        self.loop.run_until_complete(start())
+        self.loop.run_forever()
+
+    async def _session(self, process: Any) -> None:
+        cols, rows, *_ = process.get_terminal_size()
+        master, slave = pty.openpty()
+        _set_size(master, cols or 80, rows or 24)
+        env = {**self.env, "TERM": process.get_terminal_type() or "xterm-256color"}
+        child = subprocess.Popen(
+            self.command,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            preexec_fn=_controlling_terminal,
+            close_fds=True,
+        )
+        os.close(slave)
+        loop = asyncio.get_running_loop()
+        done = asyncio.Event()
+
+        def readable() -> None:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                data = b""
+            if data:
+                process.stdout.write(data)
+            else:
+                loop.remove_reader(master)
+                done.set()
+
+        loop.add_reader(master, readable)
+
+        async def pump_input() -> None:
+            while True:
+                try:
+                    data = await process.stdin.read(4096)
+                except asyncssh.TerminalSizeChanged as change:
+                    _set_size(master, change.width, change.height)  # SIGWINCH to the editor
+                    continue
+                except (asyncssh.BreakReceived, asyncssh.SignalReceived):
+                    continue
+                if not data:
+                    return
+                os.write(master, data)
+
+        reader = asyncio.ensure_future(pump_input())
+        output = asyncio.ensure_future(done.wait())
+        # the editor ends, or the client goes away (a dropped connection): then it is
+        # hung up on, as sshd does
+        await asyncio.wait([reader, output], return_when=asyncio.FIRST_COMPLETED)
+        reader.cancel()
+        output.cancel()
+        with contextlib.suppress(ProcessLookupError):
+            child.send_signal(signal.SIGHUP)
+        await loop.run_in_executor(None, child.wait)
+        with contextlib.suppress(ValueError):
+            loop.remove_reader(master)
+        os.close(master)
+        with contextlib.suppress(Exception):
+            process.exit(child.returncode or 0)
+
+    def close(self) -> None:
+        async def stop() -> None:
+            self.server.close()
+            await self.server.wait_closed()
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            self.loop.stop()
+
+        asyncio.run_coroutine_threadsafe(stop(), self.loop)
+        self.thread.join(20)
+
+
+class SSHTerminal:
+    """tmux running the system's ssh client into the loopback server."""
+
+    def __init__(self, port: int, size: tuple[int, int], env: dict[str, str]) -> None:
+        self.name = f"cognito-tui-ssh-{secrets.token_hex(4)}"
+        self.tmux = [str(TMUX), "-L", self.name]
+        ssh = (
+            f"'{SSH}' -tt -F /dev/null -p {port} -o StrictHostKeyChecking=no "
+            "-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o IdentitiesOnly=yes "
+            "-o PubkeyAuthentication=no -o PasswordAuthentication=no editor@127.0.0.1"
+        )
+        cols, rows = size
+        new = ["new-session", "-d", "-s", self.name, "-x", str(cols), "-y", str(rows)]
+        subprocess.run(
+            [*self.tmux, *new, ssh],
+            check=True,
+            env=env,
+        )
+
+    def screen(self) -> str:
+        done = subprocess.run(
+            [*self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+        )
+        return done.stdout
+
+    def wait_for(self, text: str, timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in flat(screen):
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        args = [*self.tmux, "send-keys", "-t", self.name]
+        if literal:
+            args.append("-l")
+        subprocess.run([*args, "--", *keys], check=True)
+        time.sleep(0.2)
+
+    def resize(self, cols: int, rows: int) -> None:
+        subprocess.run(
+            [*self.tmux, "resize-window", "-t", self.name, "-x", str(cols), "-y", str(rows)],
+            check=True,
+        )
+
+    def close(self) -> None:
+        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
+
+
+def flat(screen: str) -> str:
+    """The screen's text as one line: a message wrapped over several lines reads as one."""
+    return re.sub(r"\s+", " ", " ".join(line.strip() for line in screen.splitlines()))
+
+
+def whole_at_every_size(term: SSHTerminal, message: str) -> None:
+    for cols, rows in SIZES:
+        term.resize(cols, rows)
+        screen = term.wait_for(message)
+        width = max(len(line) for line in screen.splitlines())
+        assert width <= cols, screen
+        assert "…" not in screen, screen  # nothing cut
+
+
+@pytest.fixture
+def ssh_server(tmp_path: Path) -> Iterator[LoopbackSSH]:
+    server = LoopbackSSH(terminal_env(tmp_path))
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def run(server: LoopbackSSH, command: list[str], tmp_path: Path) -> SSHTerminal:
+    server.command = command
+    return SSHTerminal(server.port, SIZES[0], terminal_env(tmp_path))
+
+
+def said(code: str, message: str) -> str:
+    return CognitoError(code, message, status=400).human(SIGNIN)
+
+
+def test_wrong_password_and_wrong_code_are_whole_at_every_size(embedded, ssh_server, tmp_path):
+    user = embedded["users"][0]  # signs in with no challenge
+    term = run(ssh_server, editor_command(embedded, user["username"]), tmp_path)
+    try:
+        term.wait_for("USER_SRP_AUTH")
+        term.keys("Not-the-passw0rd!", literal=True)
+        term.keys("Enter")
+        whole_at_every_size(term, said("NotAuthorizedException", "Incorrect username or password."))
+        term.resize(80, 24)
+        term.keys(user["password"], literal=True)
+        term.keys("Enter")
+        term.wait_for("No pending changes")
+        for cols, rows in SIZES:  # the State column on screen at every size
+            term.resize(cols, rows)
+            screen = term.wait_for("State")
+            assert re.search(r"email +\S+@\S+ +verified", screen), screen
+        term.resize(80, 24)
+        term.keys("Down", "Down", "Down")  # email
+        term.keys("Enter")
+        term.wait_for("Edit email")
+        term.keys("C-u")
+        term.keys("someone.new@example.com", literal=True)
+        term.keys("Enter")
+        term.keys("C-s")
+        term.wait_for("Save 1 change(s)")
+        term.keys("y")
+        term.wait_for("verification code")
+        term.keys("000000", literal=True)
+        term.keys("Enter")
+        message = CognitoError(
+            "CodeMismatchException",
+            "Invalid verification code provided, please try again.",
+            status=400,
+        )
+        whole_at_every_size(term, message.human())
+    finally:
+        term.close()
+
+
+def test_weak_password_is_whole_at_every_size(embedded, ssh_server, tmp_path):
+    user = embedded["users"][1]  # NEW_PASSWORD_REQUIRED
+    term = run(ssh_server, editor_command(embedded, user["username"]), tmp_path)
+    try:
+        term.wait_for("USER_SRP_AUTH")
+        term.keys(user["password"], literal=True)
+        term.keys("Enter")
+        term.wait_for("A new password is required")
+        term.keys("weak", literal=True)
+        term.keys("Enter")
+        whole_at_every_size(
+            term,
+            said(
+                "InvalidPasswordException",
+                "Password does not conform to policy: Password not long enough",
+            ),
+        )
+    finally:
+        term.close()
+
+
+def test_unreachable_endpoint_names_its_url_at_every_size(embedded, ssh_server, tmp_path):
+    command = editor_command(embedded, embedded["users"][0]["username"])
+    command[command.index("--endpoint-url") + 1] = "http://127.0.0.1:9"
+    term = run(ssh_server, command, tmp_path)
+    try:
+        term.wait_for("USER_SRP_AUTH")
+        term.keys("Any-passw0rd!", literal=True)
+        term.keys("Enter")
+        from botocore.exceptions import EndpointConnectionError
+
+        from tui.core.errors import from_botocore
+
+        error = from_botocore(EndpointConnectionError(endpoint_url="http://127.0.0.1:9/"))
+        whole_at_every_size(term, error.human(SIGNIN))
+    finally:
+        term.close()
