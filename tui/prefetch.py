@@ -14,7 +14,8 @@ result of its first `load()`, and builds its own client later, for every other c
 Where forking is unavailable or unsafe (no `os.fork`, threads already running, or
 `COGNITO_TUI_PREFETCH=thread`), the same work runs in a thread instead: still started
 before Textual is imported, so the network wait overlaps the UI's loading.
-`COGNITO_TUI_PREFETCH=off` turns early answers off.
+`COGNITO_TUI_PREFETCH=off` turns early answers off, and so does a process limited to one
+CPU (the two processes could only take turns).
 
 Only the standard library is imported here at import time. Nothing secret is written
 anywhere: the token reaches the child through the fork's copy of memory, never the
@@ -188,6 +189,15 @@ class EarlyAnswers:
             self._go(settings, sign_in, credentials)
 
 
+def usable_cpus() -> int:
+    """CPUs this process may run on: with one, the child could only take turns with the
+    parent, so nothing is fetched early."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def fork_is_safe() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1 and os.environ.get(ENV) != "thread"
 
@@ -201,7 +211,7 @@ def start(
     describe_pool: bool = False,
 ) -> EarlyAnswers | None:
     """Start fetching the signed-in user's attributes; None when turned off."""
-    if os.environ.get(ENV) == "off":
+    if os.environ.get(ENV) == "off" or usable_cpus() < 2:
         return None
     answers = EarlyAnswers({"GetUser", "DescribeUserPool"} if describe_pool else {"GetUser"})
     work = dict(read_only=read_only, credentials=credentials, describe_pool=describe_pool)
@@ -234,7 +244,7 @@ def start_demo(*, read_only: bool = False, describe_pool: bool = True) -> EarlyA
     then waits for `EarlyAnswers.go()` (sent once the parent has started the embedded
     backend) to sign in as the demo user, describe the pool and call GetUser. Only by
     fork: a thread would compete for the interpreter lock with the backend and the UI."""
-    if os.environ.get(ENV) in ("off", "thread") or not fork_is_safe():
+    if os.environ.get(ENV) in ("off", "thread") or not fork_is_safe() or usable_cpus() < 2:
         return None
     expected = {"SignIn", "GetUser"} | ({"DescribeUserPool"} if describe_pool else set())
     answers = EarlyAnswers(expected)

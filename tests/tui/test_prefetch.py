@@ -125,6 +125,10 @@ def test_turned_off_or_thread_by_environment(backend, monkeypatch):
     assert prefetch.start(settings_for(backend), "x") is None
     monkeypatch.setenv(prefetch.ENV, "thread")
     assert not prefetch.fork_is_safe()
+    monkeypatch.delenv(prefetch.ENV)
+    monkeypatch.setattr(prefetch, "usable_cpus", lambda: 1)  # nothing to overlap on one CPU
+    assert prefetch.start(settings_for(backend), "x") is None
+    assert prefetch.start_demo() is None
 
 
 DEMO_CHILD = """
