@@ -19,7 +19,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, find, settings
 
 from contracts import schemathesis_hooks as hooks
-from contracts.checker.openapi import operation_path, render
+from contracts.checker.openapi import LINKS, operation_path, render
 from contracts.checker.spec import default_spec
 from tests.embedded.support import start_backend, stop_backend
 
@@ -102,6 +102,10 @@ def judged(case: Any, response: Any) -> None:
 def test_single_requests(case: Any, fuzzed: Any) -> None:
     response = case.call(base_url=fuzzed.endpoint_url, session=fuzzed.http)
     judged(case, response)
+
+
+def test_schemathesis_reads_every_link() -> None:
+    assert SCHEMA.statistic.transitions.total == sum(len(t) for t in LINKS.values())
 
 
 def test_stateful_sequences(fuzzed: Any) -> None:
