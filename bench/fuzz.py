@@ -24,6 +24,8 @@ from typing import Any
 
 from common import ROOT, source_state
 
+from contracts.schemathesis_hooks import HOOKS
+
 OPERATIONS = [
     # the editor, the recorder and bulk
     "InitiateAuth",
@@ -88,7 +90,7 @@ class Tally:
             self.failures[check] += 1
             kept = self.examples.setdefault(check, [])
             if len(kept) < EXAMPLES_KEPT:
-                kept.append(f"{operation}: {problem[:300]}")
+                kept.append(HOOKS.redact(f"{operation}: {problem[:300]}"))
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -280,6 +280,19 @@ class Hooks:
             self._session = (result.get("Session") or "", now)
         return self._session[0] or None
 
+    def secrets(self) -> set[str]:
+        """The password, token and session in use, for callers that must redact reports."""
+        found = {self.target.password} if self.target and self.target.password else set()
+        for held in (self._token, self._session):
+            if held and held[0]:
+                found.add(held[0])
+        return found | self.issued
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets():
+            text = text.replace(secret, "<secret>")
+        return text
+
     def latest_code(self, attribute: str) -> str | None:
         """The code the embedded backend last delivered for the user's `attribute`."""
         target = self.target

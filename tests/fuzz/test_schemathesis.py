@@ -94,7 +94,8 @@ def judged(case: Any, response: Any) -> None:
     assert operation is not None
     SEEN[f"{operation} {response.status_code}"] += 1
     problems = hooks.judge(SPEC, operation, response.request, response)
-    assert problems == [], f"{operation}: {problems}\nsent {response.request.body!r}"
+    sent = hooks.HOOKS.redact(repr(response.request.body))
+    assert problems == [], f"{operation}: {problems}\nsent {sent}"
 
 
 @SCHEMA.parametrize()
