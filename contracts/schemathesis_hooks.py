@@ -125,6 +125,12 @@ class Target:
     def from_env(cls, base_url: str) -> Target:
         env = os.environ
         endpoint = (env.get("COGNITO_ST_ENDPOINT") or base_url).rstrip("/")
+        if not endpoint:
+            raise SetupError(
+                "the schemathesis hooks do not know the endpoint: set COGNITO_ST_ENDPOINT, "
+                "give the run a base URL (st run --url, schema.config.update(base_url=...)) "
+                "or call contracts.schemathesis_hooks.HOOKS.configure(Target(...))"
+            )
         pool_id = env.get("COGNITO_ST_POOL_ID")
         target = cls(
             endpoint=endpoint,
