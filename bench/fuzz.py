@@ -59,6 +59,8 @@ OPERATIONS = [
 ]
 RESULTS = ROOT / "bench" / "results" / "fuzz.json"
 EXAMPLES_KEPT = 5
+# Seconds to wait for one answer (generated bodies reach megabytes).
+TIMEOUT = 60.0
 
 
 class Tally:
@@ -91,6 +93,17 @@ class Tally:
             kept = self.examples.setdefault(check, [])
             if len(kept) < EXAMPLES_KEPT:
                 kept.append(HOOKS.redact(f"{operation}: {problem[:300]}"))
+
+    def transport_error(self, operation: str, error: Exception) -> None:
+        """No answer within TIMEOUT (or no connection): counted as a failure of its own."""
+        self.requests += 1
+        self.by_operation[operation] += 1
+        self.failed_requests += 1
+        check = f"no-answer:{type(error).__name__}"
+        self.failures[check] += 1
+        kept = self.examples.setdefault(check, [])
+        if len(kept) < EXAMPLES_KEPT:
+            kept.append(f"{operation}: {type(error).__name__}")
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -146,8 +159,13 @@ def run_target(label: str, target: Any, per_operation: int, stateful: int, seed:
             )
             @given(case=api.as_strategy(generation_mode=mode))
             def send(case: Any) -> None:
-                response = case.call(base_url=base, session=http)
-                tally.judge(spec, hooks.HOOKS.operation_of(case) or "?", response)
+                operation = hooks.HOOKS.operation_of(case) or "?"
+                try:
+                    response = case.call(base_url=base, session=http, timeout=TIMEOUT)
+                except requests.RequestException as error:
+                    tally.transport_error(operation, error)
+                    return
+                tally.judge(spec, operation, response)
 
             send()
         print(f"  {label}: {mode.value} done, {tally.requests} requests", flush=True)
