@@ -380,7 +380,7 @@ def cmd_spec(args: argparse.Namespace, spec: Spec) -> int:
     if args.openapi:
         from contracts.checker.openapi import render
 
-        _write(args.openapi, render(spec))
+        _write(args.openapi, render(spec, links=args.links, compact=args.compact))
         wrote = True
     if args.json_schema:
         _write(args.json_schema, spec.compiled)
@@ -520,6 +520,17 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("spec", help="write the compiled spec (OpenAPI 3.1 or JSON Schema)")
     s.add_argument(
         "--openapi", metavar="FILE", help="write the OpenAPI 3.1 document (- for stdout)"
+    )
+    s.add_argument(
+        "--links",
+        action="store_true",
+        help="add OpenAPI links chaining the attribute workflows, for stateful testing",
+    )
+    s.add_argument(
+        "--compact",
+        action="store_true",
+        help="sample the long Unicode classes of patterns (fast generation; judge answers "
+        "with the cognito_conformance check of contracts.schemathesis_hooks)",
     )
     s.add_argument("--json-schema", metavar="FILE", help="write the compiled JSON Schema spec")
     s.add_argument("--operations", action="store_true", help="list the operations")

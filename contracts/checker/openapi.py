@@ -16,27 +16,147 @@ from contracts.checker.spec import Spec
 
 COMPONENTS = "#/components/schemas/"
 ERROR_STATUSES = ("400", "4XX", "500", "5XX")
+PATH_PREFIX = "/#X-Amz-Target="
+
+# OpenAPI links for stateful testing (opt-in): each successful call hands what it used or
+# received to the next step of the editor's two attribute workflows, the user's own
+# (signed in, then read, update, request a code, verify, delete) and the administrator's.
+_TOKEN = {"AccessToken": "$request.body#/AccessToken"}
+_ADMIN = {"UserPoolId": "$request.body#/UserPoolId", "Username": "$request.body#/Username"}
+LINKS: dict[str, dict[str, dict[str, Any]]] = {
+    "InitiateAuth": {
+        "GetUser": {"AccessToken": "$response.body#/AuthenticationResult/AccessToken"},
+    },
+    "RespondToAuthChallenge": {
+        "GetUser": {"AccessToken": "$response.body#/AuthenticationResult/AccessToken"},
+    },
+    "GetUser": {
+        "UpdateUserAttributes": _TOKEN,
+        "DeleteUserAttributes": {
+            **_TOKEN,
+            "UserAttributeNames": ["$response.body#/UserAttributes/0/Name"],
+        },
+    },
+    "UpdateUserAttributes": {
+        "GetUserAttributeVerificationCode": {
+            **_TOKEN,
+            "AttributeName": "$request.body#/UserAttributes/0/Name",
+        },
+        "GetUser": _TOKEN,
+    },
+    "GetUserAttributeVerificationCode": {
+        "VerifyUserAttribute": {**_TOKEN, "AttributeName": "$request.body#/AttributeName"},
+    },
+    "VerifyUserAttribute": {
+        "DeleteUserAttributes": {
+            **_TOKEN,
+            "UserAttributeNames": ["$request.body#/AttributeName"],
+        },
+        "GetUser": _TOKEN,
+    },
+    "AdminGetUser": {
+        "AdminUpdateUserAttributes": _ADMIN,
+        "AdminDeleteUserAttributes": {
+            **_ADMIN,
+            "UserAttributeNames": ["$response.body#/UserAttributes/0/Name"],
+        },
+    },
+    "AdminUpdateUserAttributes": {
+        "AdminDeleteUserAttributes": {
+            **_ADMIN,
+            "UserAttributeNames": ["$request.body#/UserAttributes/0/Name"],
+        },
+        "AdminGetUser": _ADMIN,
+    },
+    "AdminDeleteUserAttributes": {"AdminGetUser": _ADMIN},
+}
 
 
-def _rewrite(node: Any) -> Any:
+def _rewrite(node: Any, compact: bool = False) -> Any:
     if isinstance(node, dict):
         out = {}
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str) and value.startswith(DEFS):
                 out[key] = COMPONENTS + value[len(DEFS) :]
+            elif key == "pattern" and compact and isinstance(value, str):
+                out[key] = compact_pattern(value)
             else:
-                out[key] = _rewrite(value)
+                out[key] = _rewrite(value, compact)
         return out
     if isinstance(node, list):
-        return [_rewrite(item) for item in node]
+        return [_rewrite(item, compact) for item in node]
     return node
 
 
+# Character classes longer than this are sampled by `compact_pattern`: the first items
+# (ASCII comes first) and an even spread of the rest, every script still represented.
+CLASS_HEAD = 16
+CLASS_SPREAD = 48
+
+
+def _class_atom(pattern: str, pos: int) -> tuple[str, int]:
+    if pattern[pos] == "\\":
+        width = {"x": 4, "u": 6, "U": 10}.get(pattern[pos + 1], 2)
+        return pattern[pos : pos + width], pos + width
+    return pattern[pos], pos + 1
+
+
+def compact_pattern(pattern: str) -> str:
+    """`pattern` with every long positive character class cut down to a sample of its own
+    items, so it matches a subset of what `pattern` matches.
+
+    The translated Java patterns spell Unicode classes out as thousands of ranges, and
+    building Hypothesis's strategy for one takes seconds; a generator reading the sampled
+    pattern produces valid values at once. Negated classes are left whole (sampling them
+    would widen them). For generation only: a response checked against a sampled pattern
+    could fail for a character the real pattern allows."""
+    out: list[str] = []
+    pos = 0
+    while pos < len(pattern):
+        char = pattern[pos]
+        if char == "\\":
+            out.append(pattern[pos : pos + 2])
+            pos += 2
+            continue
+        if char != "[":
+            out.append(char)
+            pos += 1
+            continue
+        pos += 1
+        negated = pattern[pos] == "^"
+        pos += negated
+        items: list[str] = []
+        while pattern[pos] != "]":
+            first, pos = _class_atom(pattern, pos)
+            if pattern[pos] == "-" and pattern[pos + 1] != "]":
+                last, pos = _class_atom(pattern, pos + 1)
+                items.append(f"{first}-{last}")
+            else:
+                items.append(first)
+        pos += 1
+        if not negated and len(items) > CLASS_HEAD + CLASS_SPREAD:
+            rest = items[CLASS_HEAD:]
+            step = -(-len(rest) // CLASS_SPREAD)
+            items = items[:CLASS_HEAD] + rest[::step]
+        out.append("[" + ("^" if negated else "") + "".join(items) + "]")
+    return "".join(out)
+
+
 def operation_path(spec: Spec, operation: str) -> str:
-    return f"/#X-Amz-Target={spec.target_prefix}.{operation}"
+    return f"{PATH_PREFIX}{spec.target_prefix}.{operation}"
 
 
-def render(spec: Spec) -> dict[str, Any]:
+def _links(spec: Spec, operation: str) -> dict[str, Any]:
+    return {
+        f"{operation}To{target}": {"operationId": target, "requestBody": body}
+        for target, body in LINKS.get(operation, {}).items()
+        if target in spec.operations
+    }
+
+
+def render(spec: Spec, links: bool = False, compact: bool = False) -> dict[str, Any]:
+    """The OpenAPI document; `links` adds the stateful links of `LINKS`; `compact` samples
+    the long character classes of patterns (`compact_pattern`), for fast generation."""
     media = spec.media_type
     paths: dict[str, Any] = {}
     for name, op in spec.operations.items():
@@ -70,6 +190,8 @@ def render(spec: Spec) -> dict[str, Any]:
                 **{status: error_response for status in ERROR_STATUSES},
             },
         }
+        if links and _links(spec, name):
+            operation["responses"]["200"]["links"] = _links(spec, name)
         if op.unsigned:
             operation["security"] = []
         paths[operation_path(spec, name)] = {"post": operation}
@@ -87,7 +209,7 @@ def render(spec: Spec) -> dict[str, Any]:
         "servers": [{"url": "https://cognito-idp.us-east-1.amazonaws.com"}],
         "paths": paths,
         "components": {
-            "schemas": {name: _rewrite(schema) for name, schema in spec.defs.items()},
+            "schemas": {name: _rewrite(schema, compact) for name, schema in spec.defs.items()},
             "securitySchemes": {
                 "sigv4": {"type": "apiKey", "name": "Authorization", "in": "header"}
             },

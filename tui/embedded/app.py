@@ -31,7 +31,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from contracts.checker.spec import normalise_error_type
 from tui.embedded import attributes, auth, listing, mfa, pools, users, verification  # noqa: F401
-from tui.embedded.context import Context
+from tui.embedded.context import REQUEST_ID, Context
 from tui.embedded.errors import CognitoError, internal_error, serialization
 from tui.embedded.ratelimit import ALL, RateLimiter
 from tui.embedded.registry import HANDLERS, Call
@@ -102,6 +102,7 @@ class EmbeddedApp:
     ) -> tuple[str, list[tuple[str, str]], bytes]:
         prefix, _, operation = target.partition(".")
         kind, payload, code = "output", {}, 200
+        request_id = environ[REQUEST_ID] = str(uuid.uuid4())
         try:
             if (
                 environ.get("REQUEST_METHOD") != "POST"
@@ -129,7 +130,7 @@ class EmbeddedApp:
         body = json.dumps(payload).encode()
         headers = [
             ("Content-Type", self.spec.media_type),
-            ("x-amzn-RequestId", str(uuid.uuid4())),
+            ("x-amzn-RequestId", request_id),
         ]
         if kind == "error":
             headers.append(("x-amzn-ErrorType", str(payload.get("__type", ""))))

@@ -12,12 +12,18 @@ import base64
 import secrets
 from typing import Any
 
+from tui.embedded.errors import invalid_parameter
 from tui.embedded.model import ensure_standard_schema
 from tui.embedded.registry import Call, handles
 
 
 @handles("CreateUserPool")
 def create_user_pool(call: Call) -> dict[str, Any]:
+    # The model leaves SchemaAttributeType.Name optional, but moto cannot create an
+    # attribute without one (it crashed with a KeyError: found by bench/fuzz.py).
+    for index, attribute in enumerate(call.body.get("Schema") or [], start=1):
+        if "Name" not in attribute:
+            raise invalid_parameter(f"Schema attribute {index} has no Name.")
     out = call.moto()
     pool = call.ctx.moto.require_pool(out["UserPool"]["Id"])
     ensure_standard_schema(pool)
