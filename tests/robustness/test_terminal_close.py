@@ -1,8 +1,8 @@
 """A closed terminal must not hang the editor's shutdown (tui/terminal_close.py).
 
 Before the fix, a program run as the editor runs (`tui.launch.run_app`) in a pty closed at
-a random moment of its drawing and input often did not exit: 9 of this test's 20 runs with
-the fix taken out, 206 of 300 in bench/hangup.py (22 of 40 for the editor itself). Textual's
+a random moment of its drawing and input often did not exit: 9, then 12, of this test's 20
+runs with the fix taken out; 93 of 150 in bench/hangup.py, 25 of 40 for the editor. Textual's
 output thread died on the hung-up terminal's EIO, or was replaced by the one the SIGCONT
 that follows a hang-up starts (and which dies the same way), and the event loop blocked on
 the dead thread's full queue (stacks and cause: docs/upstream/textual-writer-thread-hang.md).
