@@ -14,10 +14,11 @@ Two programs, each in a pty of its own closed at a random moment of its drawing 
   flight.
 
 And three arms, the same seeds: `textual` (Textual 8.2.8's own output thread, no hang_up()
-on SIGHUP: the code before the fix), `writer` (the writer thread and hang_up(), without the
-SIGCONT guard) and `fixed` (everything install() does). The watchdog is disarmed in every
-arm (COGNITO_TUI_NO_WATCHDOG=1): a run is *hung* when its program is still there `wait` +
-`confirm` seconds after the close, *late* when it left after `wait` but before that.
+on SIGHUP: the code before the fix), `writer` (the writer thread, with its SIGHUP on a
+failed write, and hang_up(), without the SIGCONT guard) and `fixed` (everything install()
+does). The watchdog is disarmed in every arm (COGNITO_TUI_NO_WATCHDOG=1): a run is *hung*
+when its program is still there `wait` + `confirm` seconds after the close, *late* when it
+left after `wait` but before that.
 
 Prints and writes bench/results/hangup.json: per program and arm, the runs, exits, late
 and hung counts per moment, where the hung programs' main threads waited (their stacks

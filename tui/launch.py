@@ -269,7 +269,7 @@ def leave_on_signals(app: Any, grace: float = 3.0) -> None:
         except RuntimeError:  # before the app runs, or after: nothing to hand over
             raise SystemExit(128 + signum) from None
         if signum == signal.SIGHUP:
-            hang_up()  # nobody to draw for: no write may wait on the terminal any more
+            hang_up()  # the terminal has 0.5 s left to take writes: tui/terminal_close.py
         loop.call_soon_threadsafe(app.exit)
         # ...and leave in any case if shutting down hangs (it did, when the terminal closed
         # while Textual's output thread was writing: see tui/terminal_close.py). Nothing is

@@ -34,8 +34,10 @@ which:
   of stderr to fail again at exit, and no buffer lock is held by a thread blocked on a
   stalled terminal when the interpreter finalizes;
 
-and keeps Textual's SIGCONT handler from starting application mode again after a hang-up
-(see `_unless_gone`).
+keeps Textual's SIGCONT handler from starting application mode again after a hang-up (see
+`_unless_gone`), and treats a terminal found gone by a failed write as a hang-up (SIGHUP
+to this process, see `_as_a_hang_up`): without a SIGHUP, an app whose terminal had gone
+kept running, its input thread spinning on the end of file.
 
 `hang_up()` (called on SIGHUP by tui.launch.leave_on_signals) gives the terminal
 `HANG_UP_GRACE` seconds more: a terminal still there (`kill -HUP`, or tmux, which signals
@@ -74,6 +76,14 @@ class Terminal:
     def __init__(self) -> None:
         self.gone_event = threading.Event()
         self.hung_up_at: float | None = None
+        # called once, on the writer thread, when a write finds the terminal gone
+        self.on_failure: Callable[[], None] | None = None
+
+    def failed(self) -> None:
+        if not self.gone_event.is_set():
+            self.gone_event.set()
+            if self.on_failure is not None:
+                self.on_failure()
 
     def hang_up(self) -> None:
         if self.hung_up_at is None:
@@ -157,7 +167,7 @@ class TerminalWriter(WriterThread):
                 try:
                     self._write_all("".join(parts).encode(self._encoding, self._errors))
                 except OSError:  # EIO after a hang-up, EBADF, EPIPE: nobody reads
-                    self._terminal.gone_event.set()
+                    self._terminal.failed()
             if end:
                 return
 
@@ -184,7 +194,17 @@ def install() -> None:
     driver = linux_driver.LinuxDriver
     if not getattr(driver._sigcont_application, "_unless_gone", False):
         driver._sigcont_application = _unless_gone(driver._sigcont_application)  # type: ignore[method-assign]
+    _terminal.on_failure = _as_a_hang_up
     _stacks_on_sigusr1()
+
+
+def _as_a_hang_up() -> None:
+    """A terminal found gone by a failed write is a hang-up, SIGHUP or not: it does not
+    come when the terminal is not the process's controlling terminal (`setsid`, some
+    launchers), nor when it was ignored (`nohup`) at the moment of the hang-up. Sent to
+    this process only if it handles SIGHUP (tui.launch.leave_on_signals does)."""
+    if callable(signal.getsignal(signal.SIGHUP)):
+        os.kill(os.getpid(), signal.SIGHUP)
 
 
 def _unless_gone(resume: Callable[..., None]) -> Callable[..., None]:

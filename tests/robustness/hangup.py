@@ -46,6 +46,8 @@ from typing import Any
 
 FRAME = re.compile(r'File "(?P<path>.+)", line (?P<line>\d+) in (?P<function>\S+)')
 MOMENTS = ("close", "stalled-close", "sighup", "stalled-sighup", "resize-close", "save-close")
+# the terminal closes, but it is not the program's controlling terminal: no SIGHUP comes
+DETACHED = "detached-close"
 # keys that make the editor and the drawing app redraw without leaving the screen
 DRAWING_KEYS = (b"\x1b[B", b"\x1b[A", b"\x1b[B", b"j", b"k")
 
@@ -210,7 +212,7 @@ class _Terminal:
 _FORKING = threading.Lock()
 
 
-def _start(program: Program, stacks: Path) -> tuple[int, _Terminal]:
+def _start(program: Program, stacks: Path, controlling: bool = True) -> tuple[int, _Terminal]:
     """The program in a new pty; its config and state (the editor's journal) in a folder of
     this run, beside `stacks`."""
     home = stacks.with_suffix(".home")
@@ -223,7 +225,17 @@ def _start(program: Program, stacks: Path) -> tuple[int, _Terminal]:
         "XDG_CACHE_HOME": str(home / "cache"),
     }
     with _FORKING:
-        pid, fd = os.forkpty()
+        if controlling:
+            pid, fd = os.forkpty()
+        else:  # a new session, the pty its standard streams but not its terminal
+            fd, slave = os.openpty()
+            pid = os.fork()
+            if pid == 0:
+                os.setsid()
+                for stream in (0, 1, 2):
+                    os.dup2(slave, stream)
+            else:
+                os.close(slave)
         if pid == 0:  # the child: a new session whose controlling terminal is the pty
             try:
                 fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
@@ -279,7 +291,7 @@ def hang_up_once(
     """One run of `program`, its terminal closed at `moment` (see the module's docstring)
     after a random `delay` of up to `longest` seconds."""
     delay = round(rng.uniform(0, longest), 3)
-    pid, term = _start(program, stacks)
+    pid, term = _start(program, stacks, controlling=moment != DETACHED)
     outcome = Outcome(moment=moment, delay=delay, exited_after=None, status=None)
     try:
         if not term.wait_for(program.ready, program.start_timeout):
@@ -287,7 +299,7 @@ def hang_up_once(
             return outcome
         term.read_for(0.2)
         started = time.monotonic()
-        if moment == "close":
+        if moment in ("close", DETACHED):
             outcome.sent = _busy(term, rng, delay, read=True)
             started = time.monotonic()
             term.close()

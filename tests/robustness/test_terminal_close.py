@@ -1,8 +1,8 @@
 """A closed terminal must not hang the editor's shutdown (tui/terminal_close.py).
 
 Before the fix, a program run as the editor runs (`tui.launch.run_app`) in a pty closed at
-a random moment of its drawing and input often did not exit: 9 of this test's 20 runs with
-the fix taken out, 206 of 300 in bench/hangup.py (22 of 40 for the editor itself). Textual's
+a random moment of its drawing and input often did not exit: 9, then 12, of this test's 20
+runs with the fix taken out; 93 of 150 in bench/hangup.py, 25 of 40 for the editor. Textual's
 output thread died on the hung-up terminal's EIO, or was replaced by the one the SIGCONT
 that follows a hang-up starts (and which dies the same way), and the event loop blocked on
 the dead thread's full queue (stacks and cause: docs/upstream/textual-writer-thread-hang.md).
@@ -22,7 +22,7 @@ import pytest
 from textual.drivers import linux_driver
 from textual.drivers._writer_thread import WriterThread
 
-from tests.robustness.hangup import DRAWING_APP, MOMENTS, python_program, run_many
+from tests.robustness.hangup import DETACHED, DRAWING_APP, MOMENTS, python_program, run_many
 from tui.terminal_close import HANG_UP_GRACE, Terminal, TerminalWriter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,6 +44,19 @@ def test_closing_the_terminal_at_random_moments_never_hangs(tmp_path):
         f"({tally.by_moment}); their main threads waited in {tally.hung_main_threads}:\n"
         f"{tally.example_stacks}"
     )
+
+
+def test_a_terminal_that_closes_without_a_sighup_still_ends_the_app(tmp_path):
+    """The pty is the program's standard streams but not its controlling terminal (a
+    launcher that calls setsid): closing it sends no SIGHUP; the failed write does."""
+    env = {**os.environ, "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    program = python_program(DRAWING_APP, b"drawing frame", env, sys.executable, ROOT)
+    tally, outcomes = run_many(
+        program, 4, tmp_path, seed=7, moments=[DETACHED], wait=2.0, confirm=3.0, longest=0.4
+    )
+    assert not [o.error for o in outcomes if o.error]
+    assert tally.hung == 0, f"{tally.hung} of 4 still ran with their terminal gone"
 
 
 # -- the writer thread itself, on a pseudo-terminal that stops reading, then closes --------
