@@ -137,7 +137,7 @@ class AttributesScreen(Screen[None]):
         """Share `width` among the columns: the State column keeps its width, the value
         column takes what is spare, the name column narrows first when space is short.
         Returns whether the widths changed."""
-        names = self._shown_names()
+        names = self._shown_names() + [f"+ new {n}" for n in self.held_back]
         name_width = min(max([len("Attribute"), *(len(n) for n in names)]), NAME_WIDTH)
         spare = width - TABLE_CHROME - STATE_WIDTH - name_width
         if spare < MIN_VALUE:
