@@ -105,6 +105,8 @@ def test_no_secret_in_what_the_installed_editor_wrote_or_drew(backend, home, tmp
         term.wait_for("Verify the new value")  # a code was delivered; it is not typed
         term.keys("Escape")
         term.wait_for("Saved 2 change")
+        term.wait_for("awaits code")  # the new email's own row, under the active one
+        term.keys("Down")  # the new email's row
         term.keys("Down")
         term.keys("Down")
         term.keys("Enter")

@@ -137,7 +137,7 @@ class AttributesScreen(Screen[None]):
         """Share `width` among the columns: the State column keeps its width, the value
         column takes what is spare, the name column narrows first when space is short.
         Returns whether the widths changed."""
-        names = self._shown_names()
+        names = self._shown_names() + [f"+ new {n}" for n in self.held_back]
         name_width = min(max([len("Attribute"), *(len(n) for n in names)]), NAME_WIDTH)
         spare = width - TABLE_CHROME - STATE_WIDTH - name_width
         if spare < MIN_VALUE:
@@ -150,29 +150,41 @@ class AttributesScreen(Screen[None]):
         return True
 
     def on_resize(self, event: events.Resize) -> None:
-        if self.loaded:
+        if self.loaded and self.fit_columns(event.size.width):
+            self._apply_widths()
             self.render_table()
 
-    def render_table(self, rebuild: bool = False) -> None:
+    def _apply_widths(self) -> None:
+        """The columns take the widths fit_columns chose, in place: the rows, the cursor and
+        the focus stay as they are (rebuilding the columns would reset them)."""
         table = self.query_one(DataTable)
-        if self.fit_columns(self.size.width or 80):
-            rebuild = True
+        widths = {"name": self.name_width, "value": self.value_width, "state": STATE_WIDTH}
+        for key, column in table.columns.items():
+            column.width = widths.get(str(key.value), column.width)
+        # DataTable has no public call for a width change: drop its cached lines and
+        # have it measure again, as it does after adding a column
+        table._clear_caches()
+        table._require_update_dimensions = True
+        table.refresh(layout=True)
+
+    def render_table(self) -> None:
+        table = self.query_one(DataTable)
+        if self.fit_columns(self.size.width or self.app.size.width):
+            self._apply_widths()
         names = self._shown_names()
         keys: list[str] = []
         for name in names:
             keys.append(name)
             if name in self.held_back:
                 keys.append(name + PENDING)
-        if not rebuild and [str(k.value) for k in table.rows] == keys:
+        if [str(k.value) for k in table.rows] == keys:
             # Same rows: update the cells in place (a reload costs no re-layout).
             for key in keys:
                 for column, cell in zip(("name", "value", "state"), self._cells(key), strict=True):
                     table.update_cell(key, column, cell)
         else:
             keep = table.cursor_row
-            table.clear(columns=rebuild)
-            if rebuild:
-                self._add_columns(table)
+            table.clear()
             for key in keys:
                 table.add_row(*self._cells(key), key=key)
             if table.row_count:

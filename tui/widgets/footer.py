@@ -29,20 +29,37 @@ def _width(item: Widget) -> int:
     return cell_len(key) + 2 + (cell_len(description) + 1 if description else 0)
 
 
+def _fit(items: list[Widget], width: int) -> list[Widget]:
+    kept = list(items)
+    while sum(_width(i) for i in kept) > width:
+        optional = [i for i in kept if not _essential(i)]
+        if not optional:
+            break
+        kept.remove(optional[-1])
+    return kept
+
+
 class KeyFooter(Footer):
+    _all: list[tuple[str, str]] = []  # (key, action) of every key, shown or not
+    _shown: list[tuple[str, str]] = []
+
     def compose(self) -> ComposeResult:
         items = list(super().compose())
-        width = self.size.width or self.app.size.width
-        kept = list(items)
-        while sum(_width(i) for i in kept) > width:
-            optional = [i for i in kept if not _essential(i)]
-            if not optional:
-                break
-            kept.remove(optional[-1])
+        kept = _fit(items, self.size.width or self.app.size.width)
+        self._all = [(str(getattr(i, "key", "")), str(getattr(i, "action", ""))) for i in items]
+        self._shown = [(str(getattr(i, "key", "")), str(getattr(i, "action", ""))) for i in kept]
         if kept:
             self.styles.grid_size_columns = len(kept)
         yield from kept
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._bindings_ready:
+        # Recompose only when another set of keys fits: recomposing on every resize (one
+        # comes with the first frame) made keys typed at that moment go astray.
+        if not self._bindings_ready:
+            return
+        items = list(self.query("FooterKey"))
+        if len(items) != len(self._shown):
+            return
+        fits = len(_fit(items, event.size.width)) == len(items)
+        if not fits or len(self._shown) < len(self._all):
             self.call_after_refresh(self.recompose)
