@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # The exact versions `make test` installs (runtime metadata has ranges only).
 LOCK := requirements/ci.lock
 
-.PHONY: test demo lint imports pytest venv clean screenshots lock
+.PHONY: test demo lint imports pytest venv clean screenshots lock test-slow test-ssh
 
 venv: $(STAMP)
 
@@ -32,11 +32,18 @@ imports: $(STAMP)
 
 # pytest exits 5 when it collected no test: that is a failure here, never a silent pass.
 pytest: $(STAMP)
-	@$(BIN)/python -m pytest -n 2 -q; code=$$?; \
+	@$(BIN)/python -m pytest -n 2 -q -m "not slow and not ssh"; code=$$?; \
 	if [ $$code -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
 	exit $$code
 
 test: lint imports pytest
+
+# Minutes each, so outside `make test`: CI runs test-slow after it.
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:xdist -m slow
+
+test-ssh: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:xdist -m ssh
 
 # The editor on the embedded Cognito backend with demo data, signed in as its first user.
 demo: $(STAMP)

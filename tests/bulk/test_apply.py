@@ -118,16 +118,17 @@ def test_apply_sets_and_deletes_land_and_unchanged_rows_are_not_sent(
 
 
 def test_failed_rows_are_reported_with_reasons_and_exit_1(backend, take, calls, tmp_path, capsys):
-    a, b, c = take(3)
+    # Rows valid on their own that Cognito refuses: users that do not exist. (An email that
+    # another user holds is not one: as on AWS, the backend accepts it and the alias moves
+    # only when the new holder verifies it; see the evidence corpus.)
+    (a,) = take(1)
     conn = admin(backend)
-    taken = values_of(conn, backend, b)["email"]
     path = write_csv(
         tmp_path / "changes.csv",
         [
             f"{a},nickname,Fine",
             "ghost-user,nickname,Boo",
-            # valid on its own; Cognito refuses it: another user has this verified email
-            f"{c},email,{taken}",
+            "ghost-two,given_name,Nobody",
         ],
     )
     code = main(cli_args(backend, path, "--rate", "200", journal=tmp_path / "j.jsonl"))
@@ -136,10 +137,8 @@ def test_failed_rows_are_reported_with_reasons_and_exit_1(backend, take, calls, 
     assert count(out, "applied") == 1 and count(out, "failed") == 2
     failed = out.split("failed:\n", 1)[1]
     assert re.search(r"line 3: ghost-user nickname: .*User does not exist", failed)
-    assert re.search(rf"line 4: {c} email: .*already", failed, re.IGNORECASE)
-    assert taken not in out
+    assert re.search(r"line 4: ghost-two given_name: .*User does not exist", failed)
     assert values_of(conn, backend, a)["nickname"] == "Fine"
-    assert values_of(conn, backend, c)["email"] != taken
 
 
 def test_throttling_is_retried_and_no_row_is_lost(backend, take, calls, tmp_path, capsys):

@@ -31,7 +31,11 @@ from tui.core.errors import SIGNIN, CognitoError
 
 SSH = shutil.which("ssh")
 asyncssh = pytest.importorskip("asyncssh")
-pytestmark = pytest.mark.skipif(TMUX is None or SSH is None, reason="needs tmux and ssh")
+# About 3.5 minutes and sensitive to a busy machine: `make test-ssh`, not `make test`.
+pytestmark = [
+    pytest.mark.ssh,
+    pytest.mark.skipif(TMUX is None or SSH is None, reason="needs tmux and ssh"),
+]
 SIZES = [(120, 40), (80, 24), (60, 20)]
 
 

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 from tests.e2e.test_tmux import TMUX, Terminal, terminal_env
-from tests.e2e.test_tmux import embedded as embedded  # the fixture, shared
 
 ROOT = Path(__file__).resolve().parents[2]
 UV = Path(sys.executable).parent / "uv"
