@@ -103,7 +103,9 @@ def test_an_unexpected_exception_is_an_internal_error_with_its_traceback_in_the_
     tmp_path, monkeypatch
 ):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
-    token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl"
+    from tests.fakes import fake_jwt
+
+    token = fake_jwt({"alg": "HS256"}, {"sub": "1"}, b"signaturesignature")
     try:
         raise IndexError(f"list index out of range near {token}")
     except IndexError as exc:
