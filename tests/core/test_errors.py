@@ -116,6 +116,7 @@ def test_an_unexpected_exception_is_an_internal_error_with_its_traceback_in_the_
     log = tmp_path / "cognito-tui" / "cognito-tui.log"
     assert str(log) in text or "cognito-tui.log" in text
     written = log.read_text()
+    assert log.stat().st_mode & 0o077 == 0  # its owner's alone, on a shared host
     assert "IndexError" in written and "Traceback" in written
     assert token not in written  # never a secret in the log
 

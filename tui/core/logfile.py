@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import re
 import threading
 import traceback
@@ -42,7 +43,10 @@ def log_exception(exc: BaseException, context: str = "") -> str:
     text = scrub("".join(lines)).rstrip()
     with _LOCK:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # only its owner may read it on a shared host (it names pools and users)
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+            os.chmod(path, 0o600)
             handler = logging.handlers.RotatingFileHandler(
                 path, maxBytes=MAX_BYTES, backupCount=1, encoding="utf-8"
             )
