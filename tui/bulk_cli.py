@@ -80,6 +80,23 @@ def _workers(text: str) -> int:
     return value
 
 
+def add_admin_connection_arguments(parser: argparse.ArgumentParser) -> None:
+    """--pool-id, --profile, --region, --endpoint-url of a subcommand with IAM credentials
+    (`bulk apply`, `users`). SUPPRESS: the same options given before the subcommand (the
+    editor's) are kept, not reset."""
+    connection = parser.add_argument_group("connection (AWS CLI style)")
+    connection.add_argument("--pool-id", default=argparse.SUPPRESS, help="the user pool")
+    connection.add_argument(
+        "--profile", default=argparse.SUPPRESS, help="AWS profile (default: standard chain)"
+    )
+    connection.add_argument(
+        "--region", default=argparse.SUPPRESS, help="AWS region (default: the pool id's)"
+    )
+    connection.add_argument(
+        "--endpoint-url", default=argparse.SUPPRESS, help="a Cognito-compatible endpoint"
+    )
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The `bulk` command and its `apply` action."""
     actions = parser.add_subparsers(dest="bulk_action", metavar="ACTION")
@@ -92,18 +109,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     apply.add_argument("file", type=Path, metavar="FILE.csv", help="the changes, one per row")
-    connection = apply.add_argument_group("connection (AWS CLI style)")
-    # SUPPRESS: the same options given before `bulk` (the editor's) are kept, not reset.
-    connection.add_argument("--pool-id", default=argparse.SUPPRESS, help="the user pool")
-    connection.add_argument(
-        "--profile", default=argparse.SUPPRESS, help="AWS profile (default: standard chain)"
-    )
-    connection.add_argument(
-        "--region", default=argparse.SUPPRESS, help="AWS region (default: the pool id's)"
-    )
-    connection.add_argument(
-        "--endpoint-url", default=argparse.SUPPRESS, help="a Cognito-compatible endpoint"
-    )
+    add_admin_connection_arguments(apply)
     apply.add_argument(
         "--dry-run",
         action="store_true",

@@ -84,18 +84,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"ListUsers requests per second (default {DEFAULT_RATE:g})",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
-    connection = parser.add_argument_group("connection (AWS CLI style)")
-    # SUPPRESS: the same options given before `users` (the editor's) are kept, not reset.
-    connection.add_argument("--pool-id", default=argparse.SUPPRESS, help="the user pool")
-    connection.add_argument(
-        "--profile", default=argparse.SUPPRESS, help="AWS profile (default: standard chain)"
-    )
-    connection.add_argument(
-        "--region", default=argparse.SUPPRESS, help="AWS region (default: the pool id's)"
-    )
-    connection.add_argument(
-        "--endpoint-url", default=argparse.SUPPRESS, help="a Cognito-compatible endpoint"
-    )
+    from tui.bulk_cli import add_admin_connection_arguments
+
+    add_admin_connection_arguments(parser)
     parser.set_defaults(handler=run)
 
 
