@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from tui.core.bulk import ParsedCsv, Plan, Progress, Report, UserDiff
-    from tui.core.connection import Connection
+    from tui.core.connection import Connection, ConnectionSettings
 
 PROG = "cognito-tui bulk apply"
 # Mirrors tui.core.bulk.runner's defaults (asserted by the tests): importing the core here
@@ -95,6 +95,23 @@ def add_admin_connection_arguments(parser: argparse.ArgumentParser) -> None:
     connection.add_argument(
         "--endpoint-url", default=argparse.SUPPRESS, help="a Cognito-compatible endpoint"
     )
+
+
+def admin_connection_settings(args: argparse.Namespace, **extra: Any) -> ConnectionSettings | str:
+    """The ConnectionSettings of `bulk apply` or `users` from the options above, checked
+    at the door as the editor checks them (pool id against the model's pattern and its
+    region, endpoint URL form): a str, one line for the user, when they are unusable."""
+    from tui.core.connection import ConnectionSettings, settings_problems
+
+    settings = ConnectionSettings(
+        region=getattr(args, "region", None),
+        profile=getattr(args, "profile", None),
+        endpoint_url=getattr(args, "endpoint_url", None),
+        pool_id=getattr(args, "pool_id", None),
+        **extra,
+    )
+    problems = settings_problems(settings)
+    return "; ".join(problems) if problems else settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -228,7 +245,7 @@ def _fail(message: str, code: int = EXIT_UNUSABLE) -> int:
 
 def run_apply(args: argparse.Namespace) -> int:
     from tui.core.bulk import BulkInputError, parse_csv
-    from tui.core.connection import Connection, ConnectionSettings
+    from tui.core.connection import Connection
     from tui.core.errors import BULK, from_botocore
 
     path: Path = args.file
@@ -244,13 +261,9 @@ def run_apply(args: argparse.Namespace) -> int:
     except BulkInputError as error:
         return _fail(f"{path}: {error}")
 
-    settings = ConnectionSettings(
-        region=getattr(args, "region", None),
-        profile=getattr(args, "profile", None),
-        endpoint_url=getattr(args, "endpoint_url", None),
-        pool_id=pool_id,
-        max_pool_connections=max(10, args.workers),
-    )
+    settings = admin_connection_settings(args, max_pool_connections=max(10, args.workers))
+    if isinstance(settings, str):
+        return _fail(settings)
     try:
         connection = Connection(settings)
     except Exception as exc:  # botocore's own: a profile that does not exist

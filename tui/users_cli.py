@@ -153,15 +153,13 @@ def run(args: argparse.Namespace) -> int:
         wanted = [a.strip() for a in args.attributes.split(",") if a.strip()]
         if not wanted:
             return _fail("--attributes: name at least one attribute, e.g. email,custom:level")
-    from tui.core.connection import Connection, ConnectionSettings
+    from tui.bulk_cli import admin_connection_settings
+    from tui.core.connection import Connection
     from tui.core.errors import from_botocore
 
-    settings = ConnectionSettings(
-        region=getattr(args, "region", None),
-        profile=getattr(args, "profile", None),
-        endpoint_url=getattr(args, "endpoint_url", None),
-        pool_id=pool_id,
-    )
+    settings = admin_connection_settings(args)
+    if isinstance(settings, str):
+        return _fail(settings)
     try:
         connection = Connection(settings)
     except Exception as exc:  # botocore's own: a profile that does not exist

@@ -117,3 +117,26 @@ def test_on_a_terminal_the_line_is_redrawn_in_place():
     assert text.count("\r") == 3 and text.endswith("\n") and text.count("\n") == 1
     second = text.split("\r")[2]
     assert "retries" not in second and second.endswith(" ")  # the longer line is blanked
+
+
+@pytest.mark.parametrize(
+    "option, value, said",
+    [
+        ("--pool-id", "eu-west-1", "--pool-id 'eu-west-1': not a valid pool id"),
+        ("--endpoint-url", "localhost:9229", "--endpoint-url 'localhost:9229': not an http(s)"),
+        ("--region", "us-west-2", "belongs to region us-east-1, not us-west-2"),
+    ],
+)
+def test_connection_options_are_checked_at_the_door(option, value, said, tmp_path, capsys):
+    """bulk apply and users refuse what the editor refuses, before any request is sent."""
+    path = write_csv(tmp_path / "c.csv", ["user00001,nickname,x"])
+    base = ["--pool-id", "us-east-1_AbC123", "--endpoint-url", "http://127.0.0.1:9"]
+    for command in (["bulk", "apply", str(path)], ["users", "--where", "email~=x"]):
+        args = [*command, *base]
+        if option in args:
+            args[args.index(option) + 1] = value
+        else:
+            args += [option, value]
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert said in err and len(err.splitlines()) == 1, err
