@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_tmux import TMUX, editor_command, terminal_env
+from tests.e2e.support import TMUX, editor_command, terminal_env
 from tui.core.errors import SIGNIN, CognitoError
 
 SSH = shutil.which("ssh")

@@ -8,7 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.e2e.test_tmux import Terminal
+from tests.e2e.support import Terminal
 
 
 class Editor(Terminal):

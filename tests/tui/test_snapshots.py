@@ -15,11 +15,10 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
-from tests.tui.conftest import settle
-from tests.tui.replaying import replayed_editor, scenario_email
-from tests.tui.test_flows import edit, open_editor, save, select
+from tests.tui.replaying import REPLAY_PASSWORD, replayed_editor, scenario_email
+from tests.tui.support import edit, open_editor, save, select, settle
 
-PASSWORD = "Replay-Passw0rd!"
+PASSWORD = REPLAY_PASSWORD
 
 
 @pytest.fixture(autouse=True)
