@@ -16,3 +16,13 @@ def backend() -> Iterator[Any]:
     with EmbeddedCognito(seed="demo", strict=True) as running:
         yield running
         assert running.spec_violations == []
+
+
+@pytest.fixture
+def steady_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An input's cursor blinks every half second: on a loaded machine a picture could
+    catch either phase, so the pictures are taken with the cursor held steady (shown)."""
+    from textual.widgets import Input, TextArea
+
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
