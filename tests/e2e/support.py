@@ -17,18 +17,24 @@ TMUX = shutil.which("tmux")
 
 
 class Terminal:
-    """An 80x24 tmux on a server of its own (-L): a shared tmux server would hand the editor
-    its own environment (TERM, XDG_*, NO_COLOR) instead of the test's."""
+    """A tmux (80x24 unless told) on a server of its own (-L): a shared tmux server would
+    hand the editor its own environment (TERM, XDG_*, NO_COLOR) instead of the test's."""
 
-    def __init__(self, command: list[str], env: dict[str, str]) -> None:
-        self.name = f"cognito-tui-e2e-{secrets.token_hex(4)}"
+    NAME = "cognito-tui-e2e"
+    TIMEOUT = 20.0  # seconds wait_for waits by default
+    POLL = 0.1  # seconds between two looks at the screen
+    KEY_PAUSE = 0.15  # seconds after each send-keys
+    CLOSE_PAUSE = 0.5  # seconds after kill-server
+
+    def __init__(
+        self, command: list[str], env: dict[str, str], size: tuple[int, int] = (80, 24)
+    ) -> None:
+        self.name = f"{self.NAME}-{secrets.token_hex(4)}"
         self.tmux = [str(TMUX), "-L", self.name]
         shell = " ".join(f"'{part}'" for part in command)
-        subprocess.run(
-            [*self.tmux, "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", shell],
-            check=True,
-            env=env,
-        )
+        cols, rows = size
+        new = ["new-session", "-d", "-s", self.name, "-x", str(cols), "-y", str(rows)]
+        subprocess.run([*self.tmux, *new, shell], check=True, env=env)
 
     def screen(self) -> str:
         done = subprocess.run(
@@ -36,13 +42,16 @@ class Terminal:
         )
         return done.stdout
 
-    def wait_for(self, text: str, timeout: float = 20) -> str:
-        deadline = time.monotonic() + timeout
+    def shows(self, text: str, screen: str) -> bool:
+        return text in screen
+
+    def wait_for(self, text: str, timeout: float | None = None) -> str:
+        deadline = time.monotonic() + (self.TIMEOUT if timeout is None else timeout)
         while time.monotonic() < deadline:
             screen = self.screen()
-            if text in screen:
+            if self.shows(text, screen):
                 return screen
-            time.sleep(0.1)
+            time.sleep(self.POLL)
         raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
 
     def keys(self, *keys: str, literal: bool = False) -> None:
@@ -51,13 +60,13 @@ class Terminal:
             args.append("-l")
         # `--`: a key or text that starts with "-" (a generated password may) is not an option
         subprocess.run([*args, "--", *keys], check=True)
-        time.sleep(0.15)
+        time.sleep(self.KEY_PAUSE)
 
     def close(self) -> None:
         """Kill the session (SIGHUP to the editor, as a dropped SSH connection) and wait
         for the editor to be gone."""
         subprocess.run([*self.tmux, "kill-server"], capture_output=True)
-        time.sleep(0.5)
+        time.sleep(self.CLOSE_PAUSE)
 
 
 def editor_command(embedded: dict[str, Any], username: str) -> list[str]:
