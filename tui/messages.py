@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from tui.core.attributes import SaveResult
-from tui.core.auth import Challenge
 from tui.core.connection import RetryNotice
 from tui.core.errors import CognitoError
-from tui.core.service import CodeDelivery, UserRecord
+from tui.core.service import UserRecord
 
 
 @dataclass
@@ -29,26 +28,6 @@ class Failed(Message):
 @dataclass
 class Saved(Message):
     result: SaveResult
-
-
-@dataclass
-class SignedIn(Message):
-    pass
-
-
-@dataclass
-class ChallengeIssued(Message):
-    challenge: Challenge
-
-
-@dataclass
-class CodeSent(Message):
-    delivery: CodeDelivery
-
-
-@dataclass
-class Verified(Message):
-    attribute: str
 
 
 @dataclass

@@ -51,10 +51,6 @@ class Item:
     newline_unseen: str = ""
     replace: tuple[tuple[str, str], ...] = ()
 
-    @property
-    def reproducible(self) -> bool:
-        return not self.reason
-
 
 _TEXT_FIELDS = ("setup", "request", "type", "message", "behaviour", "confidence", "notes")
 

@@ -272,7 +272,6 @@ class Spec:
         # The allow-list is read when first needed: valid bodies never pay for it.
         self._allowlist = allowlist
         self._validators: dict[tuple[str, str], tuple[Any, bool]] = {}
-        self._blob_paths: dict[str, list[tuple[str | int, ...]]] = {}
 
     @classmethod
     def load(cls, cache: bool = True, allowlist: Path | None = ALLOWLIST_FILE) -> Spec:

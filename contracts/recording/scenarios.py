@@ -28,8 +28,6 @@ from tui.core.errors import CognitoError
 from tui.core.service import PoolAdmin, UserAttributes
 from tui.core.session import EditorSession
 
-DEFAULT_PASSWORD_LENGTH = 20
-
 
 @dataclass(frozen=True)
 class Credentials:

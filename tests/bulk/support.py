@@ -107,3 +107,31 @@ def aws_env(state: Path) -> dict[str, str]:
         "AWS_EC2_METADATA_DISABLED": "true",
         "XDG_STATE_HOME": str(state),
     }
+
+
+# -- the bulk journal as a test reads it ------------------------------------------------
+
+
+def journal_records(path: Path) -> list[dict]:
+    records = []
+    for line in path.read_text().splitlines() if path.exists() else []:
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            continue  # a record being written right now
+    return records
+
+
+def sent(records: list[dict]) -> list[dict]:
+    return [r for r in records if r.get("type") == "done" and r.get("call")]
+
+
+def in_flight(records: list[dict]) -> set[int]:
+    """CSV lines with an intent record and no done record after it."""
+    lines: set[int] = set()
+    for record in records:
+        if record.get("type") == "intent":
+            lines.update(record["lines"])
+        elif record.get("type") == "done":
+            lines.difference_update(record["lines"])
+    return lines

@@ -3,7 +3,6 @@ applied exactly once."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -11,37 +10,21 @@ import sys
 import time
 import uuid
 from collections import Counter
-from pathlib import Path
 
-from tests.bulk.support import CallLog, admin, aws_env, cli_args, values_of, write_csv
+from tests.bulk.support import (
+    CallLog,
+    admin,
+    aws_env,
+    cli_args,
+    in_flight,
+    journal_records,
+    sent,
+    values_of,
+    write_csv,
+)
 
 UPDATE, DELETE = "AdminUpdateUserAttributes", "AdminDeleteUserAttributes"
 USERS = 200
-
-
-def journal_records(path: Path) -> list[dict]:
-    records = []
-    for line in path.read_text().splitlines() if path.exists() else []:
-        try:
-            records.append(json.loads(line))
-        except ValueError:
-            continue  # a record being written right now
-    return records
-
-
-def sent(records: list[dict]) -> list[dict]:
-    return [r for r in records if r.get("type") == "done" and r.get("call")]
-
-
-def in_flight(records: list[dict]) -> set[int]:
-    """CSV lines with an intent record and no done record after it."""
-    lines: set[int] = set()
-    for record in records:
-        if record.get("type") == "intent":
-            lines.update(record["lines"])
-        elif record.get("type") == "done":
-            lines.difference_update(record["lines"])
-    return lines
 
 
 def test_kill_9_mid_run_then_resume_applies_every_row_exactly_once(tmp_path):

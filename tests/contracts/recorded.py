@@ -1,10 +1,14 @@
 """Cassettes and HAR files for the checker's tests, written in the real formats: cassettes
-through vcrpy's own serializer, HAR as browsers export it."""
+through vcrpy's own serializer, HAR as browsers export it; and the installed
+`cognito-contracts` command to run on them."""
 
 from __future__ import annotations
 
 import copy
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -125,3 +129,14 @@ NOT_AUTHORIZED = interaction(
     {"__type": "NotAuthorizedException", "message": "Access Token has expired"},
     400,
 )
+
+
+EXE = shutil.which("cognito-contracts") or str(Path(sys.executable).parent / "cognito-contracts")
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [EXE, *args], input=stdin, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    return done

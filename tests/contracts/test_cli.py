@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,20 +12,10 @@ from tests.contracts.recorded import (
     NOT_AUTHORIZED,
     UPDATE_OK,
     interaction,
+    run,
     write_cassette,
     write_har,
 )
-
-EXE = shutil.which("cognito-contracts") or str(Path(sys.executable).parent / "cognito-contracts")
-
-
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        [EXE, *args], input=stdin, capture_output=True, text=True, timeout=60, check=False
-    )
-    assert "Traceback" not in done.stderr, done.stderr
-    return done
-
 
 BAD_UPDATE = interaction(
     "UpdateUserAttributes",

@@ -94,8 +94,7 @@ def test_a_body_without_null_is_not_scanned(spec):
 
 
 def test_check_prints_null_warnings_and_exits_0(tmp_path):
-    from tests.contracts.recorded import interaction, write_cassette
-    from tests.contracts.test_cli import run
+    from tests.contracts.recorded import interaction, run, write_cassette
 
     cassette = write_cassette(
         tmp_path / "nulls.yaml",
@@ -110,7 +109,7 @@ def test_check_prints_null_warnings_and_exits_0(tmp_path):
 
 
 def test_validate_warns_for_a_null_member_and_fails_a_null_required_one():
-    from tests.contracts.test_cli import run
+    from tests.contracts.recorded import run
 
     optional = json.dumps({**SIGN_UP, "ValidationData": None})
     done = run("validate", "SignUp", "--input", "-", stdin=optional)

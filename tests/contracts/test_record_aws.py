@@ -187,8 +187,7 @@ def test_the_cli_serves_a_remote_like_backend_whose_codes_reach_the_mailbox(tmp_
     import signal
     from types import SimpleNamespace
 
-    from tests.embedded.support import client, password_sign_in
-    from tests.embedded.test_cli import Server
+    from tests.embedded.support import Server, client, password_sign_in
 
     mailbox = tmp_path / "mailbox.jsonl"
     server = Server("--remote-like", "--mailbox", str(mailbox))

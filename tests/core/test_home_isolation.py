@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from tests.conftest import REAL_FOLDERS, REAL_HOME_WRITES
+from tests.isolation import REAL_FOLDERS, REAL_HOME_WRITES
 
 
 def test_product_paths_resolve_inside_the_test_home(own_home: Path) -> None:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-BIN = Path(sys.executable).parent
+from tests.e2e.support import BIN
 
 
 @pytest.fixture

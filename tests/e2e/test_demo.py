@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_tmux import BIN, TMUX, Terminal, terminal_env
+from tests.e2e.support import BIN, TMUX, Terminal, terminal_env
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 

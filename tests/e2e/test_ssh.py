@@ -12,21 +12,19 @@ import fcntl
 import os
 import pty
 import re
-import secrets
 import shutil
 import signal
 import struct
 import subprocess
 import termios
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.test_tmux import TMUX, editor_command, terminal_env
+from tests.e2e.support import TMUX, Terminal, editor_command, terminal_env
 from tui.core.errors import SIGNIN, CognitoError
 
 SSH = shutil.which("ssh")
@@ -160,55 +158,36 @@ class LoopbackSSH:
         self.thread.join(20)
 
 
-class SSHTerminal:
+class SSHTerminal(Terminal):
     """tmux running the system's ssh client into the loopback server."""
 
+    NAME = "cognito-tui-ssh"
+    TIMEOUT = 60.0
+    POLL = 0.2
+    KEY_PAUSE = 0.2
+    CLOSE_PAUSE = 0.0
+
     def __init__(self, port: int, size: tuple[int, int], env: dict[str, str]) -> None:
-        self.name = f"cognito-tui-ssh-{secrets.token_hex(4)}"
-        self.tmux = [str(TMUX), "-L", self.name]
-        ssh = (
-            f"'{SSH}' -tt -F /dev/null -p {port} -o StrictHostKeyChecking=no "
-            "-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o IdentitiesOnly=yes "
-            "-o PubkeyAuthentication=no -o PasswordAuthentication=no editor@127.0.0.1"
-        )
-        cols, rows = size
-        new = ["new-session", "-d", "-s", self.name, "-x", str(cols), "-y", str(rows)]
-        subprocess.run(
-            [*self.tmux, *new, ssh],
-            check=True,
-            env=env,
-        )
+        ssh = [str(SSH), "-tt", "-F", "/dev/null", "-p", str(port)]
+        for option in (
+            "StrictHostKeyChecking=no",
+            "UserKnownHostsFile=/dev/null",
+            "LogLevel=ERROR",
+            "IdentitiesOnly=yes",
+            "PubkeyAuthentication=no",
+            "PasswordAuthentication=no",
+        ):
+            ssh += ["-o", option]
+        super().__init__([*ssh, "editor@127.0.0.1"], env, size)
 
-    def screen(self) -> str:
-        done = subprocess.run(
-            [*self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
-        )
-        return done.stdout
-
-    def wait_for(self, text: str, timeout: float = 60) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in flat(screen):
-                return screen
-            time.sleep(0.2)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
-
-    def keys(self, *keys: str, literal: bool = False) -> None:
-        args = [*self.tmux, "send-keys", "-t", self.name]
-        if literal:
-            args.append("-l")
-        subprocess.run([*args, "--", *keys], check=True)
-        time.sleep(0.2)
+    def shows(self, text: str, screen: str) -> bool:
+        return text in flat(screen)
 
     def resize(self, cols: int, rows: int) -> None:
         subprocess.run(
             [*self.tmux, "resize-window", "-t", self.name, "-x", str(cols), "-y", str(rows)],
             check=True,
         )
-
-    def close(self) -> None:
-        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
 
 
 def flat(screen: str) -> str:

@@ -3,91 +3,11 @@ running `cognito-tui embedded`, typing, and the result checked with AdminGetUser
 
 from __future__ import annotations
 
-import os
-import secrets
-import shutil
-import subprocess
-import sys
-import time
-from pathlib import Path
-from typing import Any
-
 import pytest
 
-BIN = Path(sys.executable).parent
-TMUX = shutil.which("tmux")
+from tests.e2e.support import TMUX, Terminal, editor_command, terminal_env
+
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
-
-
-class Terminal:
-    """An 80x24 tmux on a server of its own (-L): a shared tmux server would hand the editor
-    its own environment (TERM, XDG_*, NO_COLOR) instead of the test's."""
-
-    def __init__(self, command: list[str], env: dict[str, str]) -> None:
-        self.name = f"cognito-tui-e2e-{secrets.token_hex(4)}"
-        self.tmux = [str(TMUX), "-L", self.name]
-        shell = " ".join(f"'{part}'" for part in command)
-        subprocess.run(
-            [*self.tmux, "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", shell],
-            check=True,
-            env=env,
-        )
-
-    def screen(self) -> str:
-        done = subprocess.run(
-            [*self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
-        )
-        return done.stdout
-
-    def wait_for(self, text: str, timeout: float = 20) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
-
-    def keys(self, *keys: str, literal: bool = False) -> None:
-        args = [*self.tmux, "send-keys", "-t", self.name]
-        if literal:
-            args.append("-l")
-        # `--`: a key or text that starts with "-" (a generated password may) is not an option
-        subprocess.run([*args, "--", *keys], check=True)
-        time.sleep(0.15)
-
-    def close(self) -> None:
-        """Kill the session (SIGHUP to the editor, as a dropped SSH connection) and wait
-        for the editor to be gone."""
-        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
-        time.sleep(0.5)
-
-
-def editor_command(embedded: dict[str, Any], username: str) -> list[str]:
-    return [
-        str(BIN / "cognito-tui"),
-        "--endpoint-url",
-        embedded["endpoint_url"],
-        "--region",
-        embedded["region"],
-        "--pool-id",
-        embedded["user_pool_id"],
-        "--client-id",
-        embedded["client_id"],
-        "--username",
-        username,
-    ]
-
-
-def terminal_env(tmp_path: Path, term: str = "xterm-256color") -> dict[str, str]:
-    env = {
-        **os.environ,
-        "TERM": term,
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-    }
-    env.pop("NO_COLOR", None)
-    return env
 
 
 def test_sign_in_edit_save_confirm_in_a_real_terminal(embedded, tmp_path):

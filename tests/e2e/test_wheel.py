@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_tmux import TMUX, Terminal, terminal_env
+from tests.e2e.support import TMUX, Terminal, terminal_env
 
 ROOT = Path(__file__).resolve().parents[2]
 UV = Path(sys.executable).parent / "uv"

@@ -6,6 +6,11 @@ Every call goes over HTTP through botocore's `cognito-idp` client; nothing is mo
 from __future__ import annotations
 
 import json
+import queue
+import re
+import subprocess
+import sys
+import threading
 import urllib.error
 import urllib.request
 import uuid
@@ -160,3 +165,41 @@ def control(backend: Any, name: str, payload: dict[str, Any] | None = None) -> t
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"{}")
+
+
+class Server:
+    """The CLI in a subprocess, its stdout JSON line parsed and stderr read as it comes."""
+
+    def __init__(self, *args: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tui.cli", "embedded", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.stderr: queue.Queue[str] = queue.Queue()
+        self.stderr_lines: list[str] = []
+        threading.Thread(target=self._pump, daemon=True).start()
+        lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(
+            target=lambda: lines.put(self.process.stdout.readline()), daemon=True
+        ).start()
+        self.line = lines.get(timeout=30)
+        self.info = json.loads(self.line)
+
+    def _pump(self) -> None:
+        for line in self.process.stderr:
+            self.stderr_lines.append(line)
+            self.stderr.put(line)
+
+    def wait_for(self, pattern: re.Pattern[str], timeout: float = 10) -> re.Match[str]:
+        while True:
+            match = pattern.search(self.stderr.get(timeout=timeout))
+            if match:
+                return match
+
+    def stop(self, sig: int) -> int:
+        self.process.send_signal(sig)
+        code = self.process.wait(timeout=15)
+        self.rest_of_stdout = self.process.stdout.read()
+        return code

@@ -9,7 +9,7 @@ import requests
 
 from contracts import schemathesis_hooks as hooks
 from contracts.checker.openapi import operation_path
-from tests.fuzz.test_schemathesis import SCHEMA, SPEC
+from tests.fuzz.support import SCHEMA, SPEC
 
 POOL = "us-east-1_realpool"
 

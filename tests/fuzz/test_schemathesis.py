@@ -15,42 +15,13 @@ from typing import Any
 
 import pytest
 import requests
-import schemathesis
 from hypothesis import HealthCheck, Phase, find, settings
 
 from contracts import schemathesis_hooks as hooks
-from contracts.checker.openapi import LINKS, operation_path, render
-from contracts.checker.spec import default_spec
+from contracts.checker.openapi import LINKS, operation_path
 from tests.embedded.support import start_backend, stop_backend
+from tests.fuzz.support import SCHEMA, SPEC
 
-SPEC = default_spec()
-# What tui/core (editor, bulk) and contracts/recording call, found by grepping for calls.
-# CreateUserPool (the recorder's, against AWS only) is left to bench/fuzz.py: building the
-# strategies for its hundred members takes about a minute.
-OPERATIONS = [
-    "InitiateAuth",
-    "RespondToAuthChallenge",
-    "GetUser",
-    "UpdateUserAttributes",
-    "DeleteUserAttributes",
-    "GetUserAttributeVerificationCode",
-    "VerifyUserAttribute",
-    "GlobalSignOut",
-    "DescribeUserPool",
-    "ListUsers",
-    "ListUserPools",
-    "AdminGetUser",
-    "AdminUpdateUserAttributes",
-    "AdminDeleteUserAttributes",
-    "AdminCreateUser",
-    "AdminSetUserPassword",
-    "CreateUserPoolClient",
-    "DeleteUserPool",
-]
-# Generation reads the compact rendering (sampled Unicode classes); the judge reads the spec.
-SCHEMA = schemathesis.openapi.from_dict(render(SPEC, links=True, compact=True)).include(
-    operation_id=OPERATIONS
-)
 BOUNDED = settings(
     max_examples=4,
     derandomize=True,

@@ -82,7 +82,7 @@ def canary_password() -> str:
 
 def canary_user(backend: Any, password: str) -> str:
     """A user of its own whose password is the canary."""
-    from tests.tui.conftest import new_user
+    from tests.tui.support import new_user
 
     attributes = {"given_name": "Canary", "nickname": "tweety"}
     return new_user(backend, password, prefix="canary", **attributes)[0]
@@ -148,8 +148,7 @@ async def scripted_session(backend: Any, root: Path, password: str) -> set[str]:
     secret the backends issued."""
     from contracts.recording.record import EmbeddedEnv, record
     from tests.robustness.scenarios import settle
-    from tests.tui.conftest import LOCAL, type_text
-    from tests.tui.test_flows import edit
+    from tests.tui.support import LOCAL, edit, type_text
     from tui.app import make_app
     from tui.cli import build_parser
     from tui.launch import build_options

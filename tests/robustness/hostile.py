@@ -504,7 +504,7 @@ def _show(values: dict[str, str]) -> str:
 def signed_in_session(backend: Any, journal_folder: Any, make_user: Callable[..., Any]) -> Any:
     """An EditorSession signed in as a fresh user, with the pool schema from
     DescribeUserPool (the IAM side of the local credentials)."""
-    from tests.tui.conftest import LOCAL, settings_for
+    from tests.tui.support import LOCAL, settings_for
     from tui.core.session import EditorSession
 
     username, password = make_user(backend)

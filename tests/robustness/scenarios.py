@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.robustness.proxy import Fault, FaultProxy
-from tests.tui.conftest import LOCAL, settings_for, settle
-from tests.tui.test_flows import edit, save, select, status
+from tests.tui.support import LOCAL, edit, save, select, settings_for, settle, status
 from tui.app import CognitoApp, Options, make_app
 from tui.core.journal import Journal
 from tui.screens.attributes import AttributesScreen

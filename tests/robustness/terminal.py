@@ -8,21 +8,15 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.e2e.test_tmux import Terminal
+from tests.e2e.support import Terminal
 
 
 class Editor(Terminal):
+    KEY_PAUSE = 0.05  # a third of Terminal's pause: the app takes each key in turn
+
     def __init__(self, command: list[str], env: dict[str, str]) -> None:
         super().__init__(command, env)
         subprocess.run([*self.tmux, "set-option", "-t", self.name, "remain-on-exit", "on"])
-
-    def keys(self, *keys: str, literal: bool = False) -> None:
-        args = [*self.tmux, "send-keys", "-t", self.name]
-        if literal:
-            args.append("-l")
-        # `--`: a key or text that starts with "-" (a generated password may) is not an option
-        subprocess.run([*args, "--", *keys], check=True)
-        time.sleep(0.05)  # a third of Terminal's pause: the app takes each key in turn
 
     def edit_given_name(self, value: str) -> None:
         """From the freshly loaded attribute table (rows email, given_name, nickname, sub):

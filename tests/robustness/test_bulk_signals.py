@@ -20,8 +20,16 @@ from typing import Any
 
 import pytest
 
-from tests.bulk.support import CallLog, admin, aws_env, cli_args, values_of, write_csv
-from tests.bulk.test_crash import journal_records, sent
+from tests.bulk.support import (
+    CallLog,
+    admin,
+    aws_env,
+    cli_args,
+    journal_records,
+    sent,
+    values_of,
+    write_csv,
+)
 
 USERS = 60
 

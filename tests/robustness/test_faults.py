@@ -22,8 +22,7 @@ import pytest
 from tests.robustness import scenarios
 from tests.robustness.loopwatch import BLOCKED_LIMIT_MS, LoopWatch
 from tests.robustness.proxy import FaultProxy
-from tests.tui.conftest import admin, new_user, server_attributes
-from tests.tui.test_flows import open_editor
+from tests.tui.support import admin, new_user, open_editor, server_attributes
 
 
 @pytest.fixture
@@ -84,7 +83,7 @@ def test_a_restored_journal_does_not_resend_what_reached_the_server(backend, pro
     kept it); the next start restores the journal over the values it reads, and the
     deletion the server already carried out is not pending, so it is not sent again."""
     from tests.robustness.proxy import Fault
-    from tests.tui.conftest import LOCAL, settings_for
+    from tests.tui.support import LOCAL, settings_for
     from tui.core.session import EditorSession
 
     username, password = new_user(backend, given_name="Ada", nickname="ada")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from tests.robustness.hostile import Fuzzer, signed_in_session
-from tests.tui.conftest import new_user
+from tests.tui.support import new_user
 
 DISTINCT = 10_000
 CASES = 18_000

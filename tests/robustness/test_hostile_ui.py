@@ -13,8 +13,7 @@ from rich.text import Text
 from textual.widgets import DataTable, Input, Static
 
 from tests.robustness.hostile import ESCAPES, near_misses
-from tests.tui.conftest import admin, editor, new_user, settle
-from tests.tui.test_flows import open_editor, select
+from tests.tui.support import admin, editor, new_user, open_editor, select, settle
 from tui.core.journal import Journal
 from tui.screens.attributes import AttributesScreen
 from tui.screens.modals import AddAttribute, ConfirmSave, EditValue, RestoreJournal, ViewValue
@@ -119,7 +118,7 @@ async def test_hostile_values_names_and_journal_never_crash_or_reach_the_termina
 
 
 async def open_editor_to_restore(pilot: Any, username: str, password: str) -> None:
-    from tests.tui.test_flows import sign_in
+    from tests.tui.support import sign_in
 
     await settle(pilot)
     await sign_in(pilot, username, password)

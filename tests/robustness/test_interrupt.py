@@ -30,10 +30,10 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_tmux import BIN, TMUX, editor_command, terminal_env
+from tests.e2e.support import BIN, TMUX, editor_command, terminal_env
 from tests.robustness.proxy import Fault, FaultProxy
 from tests.robustness.terminal import Editor
-from tests.tui.conftest import new_user, server_attributes
+from tests.tui.support import new_user, server_attributes
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 UPDATE, DELETE = "UpdateUserAttributes", "DeleteUserAttributes"

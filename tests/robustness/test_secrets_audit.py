@@ -64,7 +64,7 @@ async def test_no_secret_in_anything_the_editor_wrote(backend, home):
 def test_no_secret_in_what_the_installed_editor_wrote_or_drew(backend, home, tmp_path):
     import shlex
 
-    from tests.e2e.test_tmux import TMUX, editor_command, terminal_env
+    from tests.e2e.support import TMUX, editor_command, terminal_env
     from tests.robustness.terminal import Editor
 
     if TMUX is None:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.bulk.support import aws_env
-from tests.tui.conftest import admin
+from tests.tui.support import admin
 from tui.cli import main
 
 USERS = 130

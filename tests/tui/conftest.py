@@ -1,19 +1,12 @@
-"""Fixtures for the editor's tests: a real embedded backend over HTTP, the app factory, and
-a way to wait until the app's workers and messages have settled."""
+"""Fixtures for the editor's tests: a real embedded backend over HTTP. The helpers the
+tests share (users, the app factory, settling, the common flows) are in tests/tui/support.py."""
 
 from __future__ import annotations
 
-import contextlib
-import secrets
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
-from tui.app import CognitoApp, Options, make_app
-from tui.core.connection import Connection, ConnectionSettings
-
-LOCAL = ("AKIDCOGNITOTUITEST00", "test-secret-not-a-credential")
 
 
 @pytest.fixture(scope="module")
@@ -25,77 +18,11 @@ def backend() -> Iterator[Any]:
         assert running.spec_violations == []
 
 
-def settings_for(backend: Any) -> ConnectionSettings:
-    return ConnectionSettings(
-        region=backend.region,
-        endpoint_url=backend.endpoint_url,
-        pool_id=backend.user_pool_id,
-        client_id=backend.client_id,
-    )
+@pytest.fixture
+def steady_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An input's cursor blinks every half second: on a loaded machine a picture could
+    catch either phase, so the pictures are taken with the cursor held steady (shown)."""
+    from textual.widgets import Input, TextArea
 
-
-def admin(backend: Any) -> Connection:
-    return Connection(settings_for(backend), credentials=LOCAL)
-
-
-def new_user(
-    backend: Any, password: str | None = None, prefix: str = "ui", **attributes: str
-) -> tuple[str, str]:
-    """A confirmed user of its own for one test (tests share the backend)."""
-    username = f"{prefix}-{secrets.token_hex(4)}"
-    password = password or "Ui-" + secrets.token_urlsafe(10) + "7a!"
-    values = {"email": f"{username}@example.com", "email_verified": "true", **attributes}
-    conn = admin(backend)
-    conn.call(
-        "AdminCreateUser",
-        UserPoolId=backend.user_pool_id,
-        Username=username,
-        TemporaryPassword=password + "x",
-        MessageAction="SUPPRESS",
-        UserAttributes=[{"Name": k, "Value": v} for k, v in values.items()],
-    )
-    conn.call(
-        "AdminSetUserPassword",
-        UserPoolId=backend.user_pool_id,
-        Username=username,
-        Password=password,
-        Permanent=True,
-    )
-    return username, password
-
-
-def server_attributes(backend: Any, username: str) -> dict[str, str]:
-    user = admin(backend).call("AdminGetUser", UserPoolId=backend.user_pool_id, Username=username)
-    return {a["Name"]: a["Value"] for a in user["UserAttributes"]}
-
-
-def editor(backend: Any, tmp_path: Any, **options: Any) -> CognitoApp:
-    return make_app(
-        Options(
-            settings=settings_for(backend),
-            credentials=LOCAL,
-            journal_folder=tmp_path / "journal",
-            **options,
-        )
-    )
-
-
-async def settle(pilot: Any, rounds: int = 200) -> None:
-    """Until no worker runs and the messages they posted have been handled. A cancelled
-    worker is normal: the reload after a save cancels the save's Worker (exclusive group)
-    while its finished thread winds up."""
-    from textual.worker import WorkerCancelled
-
-    app = pilot.app
-    for _ in range(rounds):
-        with contextlib.suppress(WorkerCancelled):
-            await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in app.workers):
-            await pilot.pause()
-            return
-    raise AssertionError("the app did not settle")
-
-
-async def type_text(pilot: Any, text: str) -> None:
-    await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)

@@ -10,11 +10,13 @@ from typing import Any
 
 from contracts.recording.pytest_plugin import no_network
 from contracts.recording.record import playback
+from tests.tui.support import LOCAL
 from tui.app import CognitoApp, Options, make_app
 from tui.core.connection import ConnectionSettings
 
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes"
-LOCAL = ("AKIDCOGNITOTUITEST00", "test-secret-not-a-credential")
+# the password every replayed sign-in sends (the cassettes hold its placeholder)
+REPLAY_PASSWORD = "Replay-Passw0rd!"
 
 
 @contextlib.contextmanager

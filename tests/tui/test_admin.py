@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from textual.widgets import DataTable, Input
 
-from tests.tui.conftest import admin, editor, new_user, server_attributes, settle
-from tests.tui.test_flows import edit, select
+from tests.tui.support import admin, edit, editor, new_user, select, server_attributes, settle
 from tui.core.search import Query, QueryError, parse_query
 from tui.screens.admin import PoolsScreen, SwitchIdentity, UsersScreen
 from tui.screens.attributes import AttributesScreen

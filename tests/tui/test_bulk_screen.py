@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from tests.tui.conftest import editor, new_user, server_attributes, settle
+from tests.tui.support import editor, new_user, server_attributes, settle, status
 from tui.screens.admin import UsersScreen
 from tui.screens.bulk import BulkScreen
-from tui.widgets.status import StatusLine
-
-
-def status(app) -> str:
-    return str(app.screen.query_one(StatusLine).render())
 
 
 async def test_import_preview_apply_from_the_editor(backend, tmp_path):

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from textual.widgets import DataTable, Input
 
-from tests.tui.conftest import admin, editor, new_user, server_attributes, settle, type_text
+from tests.tui.support import (
+    admin,
+    edit,
+    editor,
+    new_user,
+    open_editor,
+    rows,
+    save,
+    save_with,
+    select,
+    server_attributes,
+    settle,
+    sign_in,
+    status,
+    type_text,
+)
 from tui.screens.attributes import PENDING, AttributesScreen
 from tui.screens.modals import (
     ConfirmQuit,
-    ConfirmSave,
     ConfirmSendCode,
     EditValue,
     ErrorDetails,
@@ -21,60 +34,6 @@ from tui.screens.modals import (
 from tui.screens.signin import ChallengeScreen, SignInScreen
 from tui.screens.verify import VerificationScreen
 from tui.widgets.status import StatusLine
-
-
-def rows(app: Any) -> list[str]:
-    table = app.screen.query_one(DataTable)
-    return [str(key.value) for key in table.rows]
-
-
-def status(app: Any) -> str:
-    return str(app.screen.query_one(StatusLine).render())
-
-
-async def select(pilot: Any, name: str) -> None:
-    table = pilot.app.screen.query_one(DataTable)
-    table.move_cursor(row=table.get_row_index(name))
-    await pilot.pause()
-
-
-async def sign_in(pilot: Any, username: str, password: str, typing: bool = False) -> None:
-    """Fill the sign-in form (typed key by key when `typing`; pilot keys cost ~50 ms each,
-    so the other tests set the fields) and press Enter."""
-    screen = pilot.app.screen
-    assert isinstance(screen, SignInScreen)
-    if typing:
-        await type_text(pilot, username)
-        await pilot.press("enter")
-        await type_text(pilot, password)
-    else:
-        if username:
-            screen.query_one("#username", Input).value = username
-        screen.query_one("#password", Input).value = password
-        screen.query_one("#password", Input).focus()
-    await pilot.press("enter")
-    await settle(pilot)
-
-
-async def open_editor(pilot: Any, username: str, password: str, typing: bool = False) -> None:
-    await settle(pilot)
-    await sign_in(pilot, username, password, typing)
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, AttributesScreen), pilot.app.screen
-
-
-async def edit(pilot: Any, name: str, value: str) -> None:
-    await select(pilot, name)
-    await pilot.press("enter")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, EditValue)
-    pilot.app.screen.query_one(Input).value = value
-    await pilot.press("enter")
-    await pilot.pause()
-
-
-async def save(pilot: Any) -> None:
-    await save_with(pilot, "ctrl+s")
 
 
 async def test_sign_in_by_typing_then_edit_and_save(backend, tmp_path):
@@ -442,14 +401,6 @@ async def test_remapped_keys_work_and_are_named_where_hints_name_keys(backend, t
         assert isinstance(app.screen, AttributesScreen)
         await save_with(pilot, "f2")
         assert server_attributes(backend, username)["given_name"] == "Augusta"
-
-
-async def save_with(pilot: Any, key: str) -> None:
-    await pilot.press(key)
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, ConfirmSave), pilot.app.screen
-    await pilot.press("y")
-    await settle(pilot)
 
 
 async def test_c_says_what_it_will_do_before_sending_anything(backend, tmp_path):

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.tui.conftest import LOCAL, new_user, settings_for
+from tests.tui.support import LOCAL, new_user, settings_for
 from tui import prefetch
 from tui.core.errors import CognitoError
 from tui.core.session import EditorSession

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from tests.tui.conftest import settle
-from tests.tui.replaying import replayed_editor, scenario_email
-from tests.tui.test_flows import edit, open_editor, rows, save
+from tests.tui.replaying import REPLAY_PASSWORD, replayed_editor, scenario_email
+from tests.tui.support import edit, open_editor, rows, save, settle
 from tui.screens.attributes import AttributesScreen
 from tui.screens.modals import ErrorDetails
 from tui.screens.verify import VerificationScreen
 
-PASSWORD = "Replay-Passw0rd!"
+PASSWORD = REPLAY_PASSWORD
 
 
 async def test_opening_the_editor_replays(tmp_path):

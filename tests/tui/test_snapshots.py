@@ -15,21 +15,14 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
-from tests.tui.conftest import settle
-from tests.tui.replaying import replayed_editor, scenario_email
-from tests.tui.test_flows import edit, open_editor, save, select
+from tests.tui.replaying import REPLAY_PASSWORD, replayed_editor, scenario_email
+from tests.tui.support import edit, open_editor, save, select, settle
 
-PASSWORD = "Replay-Passw0rd!"
+PASSWORD = REPLAY_PASSWORD
 
 
-@pytest.fixture(autouse=True)
-def steady_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An input's cursor blinks every half second: on a loaded machine a picture could
-    catch either phase, so the pictures are taken with the cursor held steady (shown)."""
-    from textual.widgets import TextArea
-
-    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
-    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+# the cursor held steady in every picture (the fixture is in conftest.py)
+pytestmark = pytest.mark.usefixtures("steady_cursor")
 
 
 def test_sign_in_screen(snap_compare, tmp_path):
@@ -252,3 +245,19 @@ def test_linux_console_gets_ascii_frames_and_glyphs(snap_compare, tmp_path, monk
 
     with replayed_editor("editor-open", tmp_path) as (app, _):
         assert snap_compare(app, run_before=open_attributes(then), terminal_size=(60, 20))
+
+
+def test_demo_outbox(snap_compare, tmp_path):
+    from tui.embedded.outbox import Delivery
+
+    sent = [
+        Delivery("maria", "email", "EMAIL", "maria@example.org", "123456", "verify email", 0.0),
+        Delivery("sofia", "phone_number", "SMS", "+15550100004", "654321", "sign-in", 0.0),
+    ]
+
+    async def then(pilot: Any) -> None:
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+
+    with replayed_editor("editor-open", tmp_path, outbox=lambda: sent) as (app, _):
+        assert snap_compare(app, run_before=open_attributes(then))

@@ -348,7 +348,3 @@ class Draft:
             self.set(str(name), str(value))
         for name in journal.get("deletes") or []:
             self.delete(str(name))
-
-
-def verification_flag(name: str) -> str | None:
-    return VERIFIED_FLAG.get(name)

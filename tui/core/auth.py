@@ -144,15 +144,6 @@ class Challenge:
         names = _json_list(self.parameters.get("requiredAttributes"))
         return [n.removeprefix("userAttributes.") for n in names]
 
-    @property
-    def current_attributes(self) -> dict[str, str]:
-        raw = self.parameters.get("userAttributes")
-        try:
-            data = json.loads(raw) if raw else {}
-        except json.JSONDecodeError:
-            return {}
-        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
 
 def _json_list(raw: str | None) -> list[str]:
     if not raw:

@@ -128,7 +128,3 @@ class PoolSchema:
     @property
     def custom_names(self) -> list[str]:
         return sorted(n for n, a in self.attributes.items() if a.custom)
-
-
-def is_standard(name: str) -> bool:
-    return name in STANDARD_ATTRIBUTES

@@ -391,8 +391,3 @@ class EditorSession:
     def verify(self, attribute: str, code: str) -> None:
         self.attributes().verify(attribute, code)
         self.codes_sent.pop(attribute, None)
-
-    def sign_out(self) -> None:
-        if self.tokens is not None and not self.read_only:
-            self._authenticator().global_sign_out(self.tokens)
-        self.tokens = None

@@ -231,7 +231,6 @@ class SignIn:
             if not destination:
                 raise invalid_parameter(f"The user has no {attribute} for {kind}.")
             session.code = self.ctx.new_code()
-            session.code_attribute = attribute
             self.ctx.deliver(user, attribute, destination, session.code, f"sign-in ({kind})")
             params["CODE_DELIVERY_DELIVERY_MEDIUM"] = medium_for(attribute)
             params["CODE_DELIVERY_DESTINATION"] = mask_destination(attribute, destination)

@@ -77,7 +77,6 @@ class AuthSession:
     expires_at: float
     srp: SrpState | None = None
     code: str | None = None
-    code_attribute: str | None = None
     attempts: int = 0
     totp_verified: bool = False
 

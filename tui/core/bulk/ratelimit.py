@@ -54,7 +54,6 @@ class TokenBucket:
         self.burst = float(burst)
         self.adaptive = adaptive
         self.floor = max(0.5, self.ceiling * FLOOR)
-        self.cuts = 0
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
@@ -84,7 +83,6 @@ class TokenBucket:
             self._cut_at = now
             self._refill(now)  # what accrued so far accrued at the old rate
             self.rate = max(self.floor, self.rate * CUT)
-            self.cuts += 1
 
     def succeeded(self) -> None:
         """A request went through: creep back towards the ceiling (adaptive only)."""

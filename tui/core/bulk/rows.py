@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Action = Literal["set", "delete"]
-ACTIONS: tuple[Action, ...] = ("set", "delete")
 COLUMNS = ("username", "attribute", "value", "action")
 REQUIRED_COLUMNS = ("username", "attribute")
 HEADER = ",".join(COLUMNS)
