@@ -190,7 +190,9 @@ def install() -> None:
     """Make Textual's Linux driver use `TerminalWriter`, and not restart application mode
     on a SIGCONT once the terminal is gone. Call it before `App.run()` (the driver is made
     and started there)."""
-    linux_driver.WriterThread = TerminalWriter  # type: ignore[misc]
+    # The driver finds WriterThread in its own module's names (it imports it from a
+    # private module, not re-exported): that name is the one to replace.
+    linux_driver.WriterThread = TerminalWriter  # type: ignore[attr-defined]
     driver = linux_driver.LinuxDriver
     if not getattr(driver._sigcont_application, "_unless_gone", False):
         driver._sigcont_application = _unless_gone(driver._sigcont_application)  # type: ignore[method-assign]

@@ -263,7 +263,7 @@ def from_botocore(exc: BaseException, operation: str = "") -> CognitoError:
     if isinstance(exc, CognitoError):
         return exc
     if isinstance(exc, bex.ClientError):
-        err: dict[str, Any] = exc.response.get("Error", {})
+        err = exc.response.get("Error", {})
         meta = exc.response.get("ResponseMetadata", {})
         status = meta.get("HTTPStatusCode")
         return CognitoError(
