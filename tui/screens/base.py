@@ -96,5 +96,29 @@ class AppScreen(Screen[ScreenResult]):
         )
 
 
-class AppDialog(AppScreen[ScreenResult], ModalScreen[ScreenResult]):
+# The same for dialogs. Not a subclass of AppScreen as well: Textual takes a widget's
+# default CSS from its first base class only, and would lose ModalScreen's.
+class AppDialog(ModalScreen[ScreenResult]):
     """A dialog of this editor (a modal screen over another one)."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CognitoApp)
+
+    @property
+    def session(self) -> EditorSession:
+        return self.app.session
+
+    def run_core(
+        self,
+        call: Callable[[], Result],
+        done: Callable[[Result], object],
+        failed: Callable[[CognitoError], object],
+        *,
+        group: str = "io",
+        exclusive: bool = True,
+        operation: str = "",
+    ) -> Worker[None]:
+        """`run_core` (above) in a worker of this dialog."""
+        return run_core(
+            self, call, done, failed, group=group, exclusive=exclusive, operation=operation
+        )
