@@ -195,6 +195,7 @@ def install() -> None:
     linux_driver.WriterThread = TerminalWriter  # type: ignore[attr-defined]
     driver = linux_driver.LinuxDriver
     if not getattr(driver._sigcont_application, "_unless_gone", False):
+        # a method of Textual's class replaced on purpose (see _unless_gone)
         driver._sigcont_application = _unless_gone(driver._sigcont_application)  # type: ignore[method-assign]
     _terminal.on_failure = _as_a_hang_up
     _stacks_on_sigusr1()
@@ -222,6 +223,7 @@ def _unless_gone(resume: Callable[..., None]) -> Callable[..., None]:
         if not _terminal.hung_up():
             resume(self, *args)
 
+    # marks the wrapper, so that a second install() does not wrap it again
     sigcont._unless_gone = True  # type: ignore[attr-defined]
     return sigcont
 

@@ -834,6 +834,7 @@ def _no_backoff() -> Iterator[None]:
     from botocore.retries import standard
 
     original = standard.ExponentialBackoff.delay_amount
+    # botocore's method replaced on purpose for the replay, restored below
     standard.ExponentialBackoff.delay_amount = lambda self, context: 0.0  # type: ignore[method-assign]
     try:
         yield
