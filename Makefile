@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # The exact versions `make test` installs (runtime metadata has ranges only).
 LOCK := requirements/ci.lock
 
-.PHONY: test demo lint imports pytest venv clean screenshots lock test-slow test-ssh
+.PHONY: test demo lint imports types pytest venv clean screenshots lock test-slow test-ssh
 
 venv: $(STAMP)
 
@@ -30,13 +30,18 @@ lint: $(STAMP)
 imports: $(STAMP)
 	$(BIN)/lint-imports
 
+# mypy over tui and contracts ([tool.mypy] in pyproject.toml); its cache (.mypy_cache)
+# makes a run after a small change take seconds.
+types: $(STAMP)
+	$(BIN)/mypy
+
 # pytest exits 5 when it collected no test: that is a failure here, never a silent pass.
 pytest: $(STAMP)
 	@$(BIN)/python -m pytest -n 2 -q -m "not slow and not ssh"; code=$$?; \
 	if [ $$code -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
 	exit $$code
 
-test: lint imports pytest
+test: lint imports types pytest
 
 # Minutes each, so outside `make test`: CI runs test-slow after it.
 test-slow: $(STAMP)

@@ -283,7 +283,7 @@ def cmd_record(args: argparse.Namespace, spec: Spec) -> int:
             keep_pii=args.keep_pii,
             region=args.region,
             profile=args.profile,
-            progress=lambda msg: sys.stderr.write(f"cognito-contracts: {msg}\n"),
+            progress=lambda msg: print(f"cognito-contracts: {msg}", file=sys.stderr),
             email=args.email,
             code_command=args.code_command,
             slow=args.slow,

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -20,6 +20,9 @@ from textual.binding import Binding
 from tui.core.connection import ConnectionSettings, RetryNotice
 from tui.core.session import EditorSession
 from tui.messages import Retrying
+
+if TYPE_CHECKING:
+    from tui.core.errors import CognitoError
 
 
 @dataclass
@@ -114,7 +117,10 @@ class CognitoApp(App[None]):
 
         self.ascii = ascii_only()  # TERM=linux: the console's font lacks box corners etc.
         if self.ascii:
-            self.CSS = ASCII_CSS
+            # as the app's own CSS (above every widget's default CSS), for this app only
+            self.stylesheet.add_source(
+                ASCII_CSS, read_from=(__file__, "ASCII_CSS"), is_default_css=False
+            )
             use_ascii_scrollbars()
 
     def get_key_display(self, binding: Binding) -> str:
@@ -197,27 +203,25 @@ class CognitoApp(App[None]):
     def _start_admin(self) -> None:
         """Check the IAM identity before anything else; then the pools (and the pool given
         on the command line, if any)."""
+        from tui.screens.base import run_core
 
-        def run() -> None:
-            try:
-                self.session.switch_identity(self.options.settings)
-            except Exception as exc:
-                from tui.core.errors import from_botocore
+        settings = self.options.settings
+        run_core(
+            self,
+            lambda: self.session.switch_identity(settings),
+            self._admin_ready,
+            self._identity_refused,
+            group="default",
+        )
 
-                self.call_from_thread(self._identity_refused, from_botocore(exc))
-                return
-            self.call_from_thread(self._admin_ready)
-
-        self.run_worker(run, thread=True, exclusive=True, exit_on_error=False)
-
-    def _admin_ready(self) -> None:
+    def _admin_ready(self, _: object = None) -> None:
         from tui.screens.admin import PoolsScreen, UsersScreen
 
         self.push_screen(PoolsScreen())
         if self.options.settings.pool_id:
             self.push_screen(UsersScreen(self.options.settings.pool_id))
 
-    def _identity_refused(self, error: Any) -> None:
+    def _identity_refused(self, error: CognitoError) -> None:
         from tui.core.errors import ADMIN
         from tui.screens.modals import ErrorDetails
 

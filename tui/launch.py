@@ -125,7 +125,7 @@ def build_options(args: argparse.Namespace, *, prefetch: bool = False) -> Any:
 
         if args.demo:  # the child waits for the backend's address: see run_editor
             early = early_answers.start_demo(read_only=bool(args.read_only))
-        else:
+        elif access_token:
             early = early_answers.start(
                 settings, access_token, read_only=bool(args.read_only), describe_pool=describe_pool
             )

@@ -1,4 +1,5 @@
-"""Typed messages from workers back to the screens: results as values, errors as values."""
+"""Typed messages to the screens from other threads (botocore's retries). A worker's result
+or error reaches its screen through `tui.screens.base.run_core`, not as a message."""
 
 from __future__ import annotations
 
@@ -6,28 +7,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from tui.core.attributes import SaveResult
 from tui.core.connection import RetryNotice
-from tui.core.errors import CognitoError
-from tui.core.service import UserRecord
-
-
-@dataclass
-class Loaded(Message):
-    user: UserRecord
-
-
-@dataclass
-class Failed(Message):
-    """A call failed; `action` names what was being done, so it can be resumed."""
-
-    error: CognitoError
-    action: str
-
-
-@dataclass
-class Saved(Message):
-    result: SaveResult
 
 
 @dataclass

@@ -148,7 +148,9 @@ class EarlyAnswers:
         own `on_retry`), including those made before this was set."""
         with self._cond:
             self._on_retry, earlier, self._retries = report, self._retries, []
-        for notice in earlier if report is not None else []:
+        if report is None:
+            return
+        for notice in earlier:
             with contextlib.suppress(Exception):
                 report(notice)
 
@@ -214,7 +216,9 @@ def start(
     if os.environ.get(ENV) == "off" or usable_cpus() < 2:
         return None
     answers = EarlyAnswers({"GetUser", "DescribeUserPool"} if describe_pool else {"GetUser"})
-    work = dict(read_only=read_only, credentials=credentials, describe_pool=describe_pool)
+    work: dict[str, Any] = dict(
+        read_only=read_only, credentials=credentials, describe_pool=describe_pool
+    )
     if fork_is_safe():
         read_fd, write_fd = os.pipe()
         pid = os.fork()

@@ -190,9 +190,12 @@ def install() -> None:
     """Make Textual's Linux driver use `TerminalWriter`, and not restart application mode
     on a SIGCONT once the terminal is gone. Call it before `App.run()` (the driver is made
     and started there)."""
-    linux_driver.WriterThread = TerminalWriter  # type: ignore[misc]
+    # The driver finds WriterThread in its own module's names (it imports it from a
+    # private module, not re-exported): that name is the one to replace.
+    linux_driver.WriterThread = TerminalWriter  # type: ignore[attr-defined]
     driver = linux_driver.LinuxDriver
     if not getattr(driver._sigcont_application, "_unless_gone", False):
+        # a method of Textual's class replaced on purpose (see _unless_gone)
         driver._sigcont_application = _unless_gone(driver._sigcont_application)  # type: ignore[method-assign]
     _terminal.on_failure = _as_a_hang_up
     _stacks_on_sigusr1()
@@ -220,6 +223,7 @@ def _unless_gone(resume: Callable[..., None]) -> Callable[..., None]:
         if not _terminal.hung_up():
             resume(self, *args)
 
+    # marks the wrapper, so that a second install() does not wrap it again
     sigcont._unless_gone = True  # type: ignore[attr-defined]
     return sigcont
 

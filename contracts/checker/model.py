@@ -23,7 +23,8 @@ def load_service_model(service: str = SERVICE) -> dict[str, Any]:
     """The raw service-2 model, as botocore's own loader finds it (search paths included)."""
     from botocore.loaders import Loader
 
-    return Loader().load_service_model(service, "service-2")
+    model: dict[str, Any] = Loader().load_service_model(service, "service-2")
+    return model
 
 
 def target_prefix(model: dict[str, Any]) -> str:

@@ -73,6 +73,8 @@ def _cassette_loader() -> Any:
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+    # the C loader when PyYAML was built with libyaml: a base chosen at run time, which
+    # mypy cannot take from a variable
     class Loader(base):  # type: ignore[misc, valid-type]
         pass
 

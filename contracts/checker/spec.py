@@ -154,9 +154,11 @@ def load_compiled(cache: bool = True) -> dict[str, Any]:
     path = _cache_dir() / key
     if cache:
         try:
-            return orjson.loads(path.read_bytes())
+            cached = orjson.loads(path.read_bytes())
         except (OSError, ValueError):
-            pass
+            cached = None
+        if isinstance(cached, dict):
+            return cached
     compiled = compile_spec()
     if cache:
         # a read-only home still gets a working (uncached) spec
@@ -698,7 +700,7 @@ def _expected(node: dict[str, Any]) -> str:
         return "a timestamp in epoch seconds (a number)"
     if node.get("x-blob"):
         return "a base64 string"
-    kind = node.get("type")
+    kind = str(node.get("type"))
     return {
         "string": "a string",
         "integer": "an integer",
@@ -706,7 +708,7 @@ def _expected(node: dict[str, Any]) -> str:
         "boolean": "a boolean",
         "array": "a list",
         "object": "an object",
-    }.get(kind, str(kind))
+    }.get(kind, kind)
 
 
 _SINGLE_CLASS = re.compile(r"\^\(\?:(\[(?:\\.|[^\]\\])+\])[*+]\)\$\Z")

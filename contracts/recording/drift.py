@@ -53,12 +53,12 @@ def _walk(
         node = spec.defs.get(node["$ref"].rsplit("/", 1)[-1])
     if isinstance(value, dict):
         props = (node or {}).get("properties")
-        mapped = isinstance((node or {}).get("additionalProperties"), dict)
+        extra = (node or {}).get("additionalProperties")
         for key, sub in value.items():
             if props is not None and key in props:
                 _walk(spec, props[key], sub, f"{path}.{key}", out)
-            elif mapped:
-                _walk(spec, node["additionalProperties"], sub, f"{path}{{}}", out)  # type: ignore[index]
+            elif isinstance(extra, dict):
+                _walk(spec, extra, sub, f"{path}{{}}", out)
             else:
                 _walk(spec, None, sub, f"{path}.{key}", out)
     elif isinstance(value, list):

@@ -32,9 +32,10 @@ def no_network() -> Iterator[None]:
     """Refuse every socket connection (replay needs none; a leak would be a real call)."""
     original = socket.socket.connect
 
-    def refuse(self: socket.socket, address: Any) -> None:
+    def refuse(self: object, address: Any, /) -> None:
         raise NetworkBlocked(f"network blocked during replay: connect to {address!r}")
 
+    # replaced on the class for the replay's duration, restored below
     socket.socket.connect = refuse  # type: ignore[method-assign]
     try:
         yield
@@ -72,7 +73,7 @@ def pytest_collection_modifyitems(
 
 
 class CassetteFile(pytest.File):
-    def collect(self) -> list[pytest.Item]:  # type: ignore[override]
+    def collect(self) -> list[pytest.Item]:
         scenario = self.path.stem
         try:
             exchanges = read_exchanges(self.path)

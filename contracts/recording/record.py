@@ -369,11 +369,14 @@ class EmbeddedEnv(_BaseEnv):
 
         self.backend = EmbeddedCognito(seed="demo", strict=True)
         self.backend.start()
+        pool_id, client_id = self.backend.user_pool_id, self.backend.client_id
+        if pool_id is None or client_id is None:
+            raise RuntimeError("the embedded backend started without its seeded pool")
         super().__init__(
             mode="embedded",
             region=self.backend.region,
-            pool_id=self.backend.user_pool_id,
-            client_id=self.backend.client_id,
+            pool_id=pool_id,
+            client_id=client_id,
             endpoint_url=self.backend.endpoint_url,
             credentials=LOCAL_CREDENTIALS,
         )
@@ -831,6 +834,7 @@ def _no_backoff() -> Iterator[None]:
     from botocore.retries import standard
 
     original = standard.ExponentialBackoff.delay_amount
+    # botocore's method replaced on purpose for the replay, restored below
     standard.ExponentialBackoff.delay_amount = lambda self, context: 0.0  # type: ignore[method-assign]
     try:
         yield

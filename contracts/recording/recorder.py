@@ -325,9 +325,9 @@ def _diff(a: Any, b: Any, path: str = "$") -> str:
 
 def make_vcr(scrubber: Scrubber, record_mode: str) -> Any:
     """A vcrpy instance for one cassette, with this scrubber's hooks and the matcher."""
-    import vcr
+    from vcr.config import VCR
 
-    instance = vcr.VCR(
+    instance = VCR(
         record_mode=record_mode,
         before_record_request=scrubber.before_record_request,
         before_record_response=scrubber.before_record_response,

@@ -212,7 +212,7 @@ def _challenge_flow(env: Env, role: str, expected: list[str]) -> None:
             answers = {key.get(step.name, "EMAIL_OTP_CODE"): env.mfa_code(creds, step)}
         step = auth.respond(step, answers)
     expect(seen == expected, f"challenges {seen}, expected {expected}")
-    UserAttributes(conn, lambda: step.access_token).get_user()  # type: ignore[union-attr]
+    UserAttributes(conn, lambda: step.access_token).get_user()
 
 
 @scenario("signin-new-password", needs=("seed",), setup=seeded("new-password"))

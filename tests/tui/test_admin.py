@@ -355,3 +355,22 @@ async def test_escape_cancels_a_scan_and_the_next_search_goes_on(tmp_path):
             await settle(pilot)
             assert len(table_keys(app)) == 300 and cache.complete
             assert "fetched earlier in this session" in str(screen.query_one(StatusLine).render())
+
+
+async def test_an_identity_that_cannot_be_checked_is_said_before_anything_else(backend, tmp_path):
+    """Admin mode checks the IAM identity first: a profile that does not exist is botocore's
+    answer, named as such in a dialog, and closing it ends the app (no pools listed)."""
+    from tui.screens.modals import ErrorDetails
+
+    app = admin_editor(backend, tmp_path)
+    app.options.settings = app.options.settings.with_(profile="no-such-profile-for-tests")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorDetails)
+        assert app.screen.title_text == "The IAM identity could not be checked"
+        said = app.screen.text
+        assert "botocore said:" in said and "no-such-profile-for-tests" in said
+        assert not any(isinstance(s, PoolsScreen) for s in app.screen_stack)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.return_code == 0

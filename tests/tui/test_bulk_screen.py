@@ -50,3 +50,32 @@ async def test_import_preview_apply_from_the_editor(backend, tmp_path):
     assert server_attributes(backend, first)["custom:department"] == "Research"
     got = server_attributes(backend, second)
     assert "nickname" not in got and got["custom:department"] == "Research"
+
+
+async def test_a_journal_that_cannot_be_used_is_named_not_called_an_internal_error(
+    backend, tmp_path
+):
+    """A bulk journal that is not one (here: no run record first) stops the apply with the
+    journal's own problem, as `bulk apply` says it, not as a bug of the editor."""
+    from tui.core.bulk import csv_digest, default_journal_path
+
+    first, _ = new_user(backend, nickname="one")
+    good = tmp_path / "good.csv"
+    good.write_text(f"username,attribute,value\n{first},custom:department,Research\n")
+    journal = default_journal_path(csv_digest(good.read_bytes(), backend.user_pool_id))
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    journal.write_text('{"type": "intent", "lines": [2]}\n')
+    app = editor(backend, tmp_path, admin=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        app.screen.query_one("#path", Input).value = str(good)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+a")
+        await settle(pilot)
+        said = status(app)
+        assert "does not start with a run record" in said, said
+        assert "Internal error" not in said
+    assert "custom:department" not in server_attributes(backend, first)

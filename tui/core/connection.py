@@ -145,7 +145,8 @@ class Connection:
             read_timeout=settings.read_timeout,
             connect_timeout=settings.connect_timeout,
             max_pool_connections=settings.max_pool_connections,
-            user_agent_appid="cognito-tui",
+            # botocore takes it (since 1.31); botocore-stubs 1.43 does not list it yet
+            user_agent_appid="cognito-tui",  # type: ignore[call-arg]
         )
         self.client: Any = self.session.create_client(
             SERVICE,

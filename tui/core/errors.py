@@ -31,6 +31,7 @@ TIMEOUT_ERROR = "TimeoutError"
 CREDENTIALS_ERROR = "CredentialsError"
 VALIDATION_ERROR = "LocalValidationError"
 FILE_ERROR = "LocalFileError"
+INPUT_ERROR = "LocalInputError"
 INTERNAL_ERROR = "UnexpectedError"
 
 # Where an error is shown: the advice differs (a bulk run has no "save", the admin lists
@@ -70,6 +71,10 @@ _LOCAL = {
         "A local file could not be read or written.",
         "Check the path, its folder and their permissions, then try again.",
     ),
+    INPUT_ERROR: (
+        "The input cannot be used.",
+        "Correct what the message names, then try again.",
+    ),
     INTERNAL_ERROR: (
         "Internal error in cognito-tui.",
         "This is a bug, not Cognito's answer: your edits are kept; quit and start again if "
@@ -82,6 +87,7 @@ _SOURCE = {
     CREDENTIALS_ERROR: "credentials",
     VALIDATION_ERROR: "validation",
     FILE_ERROR: "file",
+    INPUT_ERROR: "local",  # its message is whole, in our words (InputProblem)
     INTERNAL_ERROR: "internal",
 }
 # The local errors' advice where the editor's words would not fit.
@@ -263,7 +269,7 @@ def from_botocore(exc: BaseException, operation: str = "") -> CognitoError:
     if isinstance(exc, CognitoError):
         return exc
     if isinstance(exc, bex.ClientError):
-        err: dict[str, Any] = exc.response.get("Error", {})
+        err = exc.response.get("Error", {})
         meta = exc.response.get("ResponseMetadata", {})
         status = meta.get("HTTPStatusCode")
         return CognitoError(
@@ -289,6 +295,8 @@ def from_botocore(exc: BaseException, operation: str = "") -> CognitoError:
         return CognitoError(NETWORK_ERROR, str(exc), operation)
     if isinstance(exc, LocalProblem):
         return CognitoError(VALIDATION_ERROR, str(exc), operation)
+    if isinstance(exc, InputProblem):
+        return CognitoError(INPUT_ERROR, str(exc), operation)
     if isinstance(exc, OSError):  # a file of ours (export, journal): the system's words
         return CognitoError(FILE_ERROR, str(exc), operation)
     # Our own bug (or a library's): never shown as anyone's answer. One line on screen, the
@@ -303,3 +311,8 @@ def from_botocore(exc: BaseException, operation: str = "") -> CognitoError:
 class LocalProblem(ValueError):
     """A value our own checks refuse before anything is sent (shown as our validation's
     words, never as Cognito's)."""
+
+
+class InputProblem(Exception):
+    """A file or setting given to us cannot be used at all (a CSV, a bulk journal): the
+    message says what is wrong and is shown as it is."""

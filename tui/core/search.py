@@ -31,7 +31,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from tui.core.errors import CognitoError, is_throttling
 from tui.core.packed import PackedStrings
@@ -265,9 +265,18 @@ THROTTLE_RETRIES = 5
 THROTTLE_PAUSE = 1.0  # seconds before the first retry of a throttled page, doubled after
 
 
+class Selection(Protocol):
+    """What `scan` needs of a search: a Query, or the command line's "every user"."""
+
+    @property
+    def server_filter(self) -> str | None: ...
+
+    def matcher(self) -> Callable[[UserRecord], bool]: ...
+
+
 def scan(
     admin: PoolAdmin,
-    query: Query,
+    query: Selection,
     *,
     cache: ScanCache | None = None,
     bucket: Any = None,

@@ -4,12 +4,14 @@
 DeleteUserAttributes, verification codes); `PoolAdmin` with IAM credentials (DescribeUserPool,
 ListUsers, AdminGetUser, AdminUpdateUserAttributes, AdminDeleteUserAttributes). Results are
 small typed records; failures are `CognitoError` values raised from `Connection.call`.
+`list_user_pools` lists the pools the IAM identity sees (ListUserPools).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from tui.core.connection import Connection
@@ -108,6 +110,44 @@ class UserAttributes:
         self.connection.call(
             "VerifyUserAttribute", AccessToken=self.token(), AttributeName=attribute, Code=code
         )
+
+
+@dataclass(frozen=True)
+class PoolSummary:
+    """One user pool as ListUserPools lists it."""
+
+    id: str
+    name: str
+    created: datetime | None = None
+
+    @classmethod
+    def from_wire(cls, item: dict[str, Any]) -> PoolSummary:
+        created = item.get("CreationDate")  # botocore parses the wire's epoch seconds
+        return cls(
+            id=str(item["Id"]),
+            name=str(item.get("Name", "")),
+            created=created if isinstance(created, datetime) else None,
+        )
+
+    @property
+    def created_day(self) -> str:
+        """The day the pool was created (YYYY-MM-DD), or "" when not given."""
+        return self.created.strftime("%Y-%m-%d") if self.created is not None else ""
+
+
+def list_user_pools(connection: Connection) -> Iterator[list[PoolSummary]]:
+    """Every user pool the identity sees, a page (the largest ListUserPools returns) at a
+    time: the next page is fetched only when the caller asks for it."""
+    token: str | None = None
+    while True:
+        params: dict[str, Any] = {"MaxResults": connection.max_of("ListUserPools", "MaxResults")}
+        if token:
+            params["NextToken"] = token
+        page = connection.call("ListUserPools", **params)
+        yield [PoolSummary.from_wire(pool) for pool in page.get("UserPools") or []]
+        token = page.get("NextToken")
+        if not token:
+            return
 
 
 @dataclass

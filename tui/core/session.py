@@ -89,7 +89,8 @@ def caller_identity(connection: Connection) -> Identity:
     from tui.core.errors import from_botocore
 
     try:
-        sts = connection.session.create_client(
+        # botocore makes a client's methods from the service model at run time
+        sts: Any = connection.session.create_client(
             "sts",
             region_name=connection.region,
             endpoint_url=connection.settings.endpoint_url,

@@ -90,7 +90,8 @@ class EmbeddedApp:
         elif _is_sts_identity(environ):
             status, headers, body = self.caller_identity(environ)
         else:
-            return self.ctx.moto_app(environ, start_response)  # type: ignore[no-any-return]
+            answer: Iterable[bytes] = self.ctx.moto_app(environ, start_response)
+            return answer
         headers.append(("Content-Length", str(len(body))))
         start_response(status, headers)
         return [body]

@@ -144,7 +144,7 @@ class EmbeddedCognito:
     def start(self) -> EmbeddedCognito:
         if self._server is not None:
             raise RuntimeError("the embedded backend is already running")
-        from moto.server import create_backend_app
+        from moto.moto_server.werkzeug_app import create_backend_app
 
         from contracts.checker.spec import default_spec
         from tui.embedded.app import EmbeddedApp

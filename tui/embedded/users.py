@@ -66,8 +66,9 @@ def admin_create_user(call: Call) -> dict[str, Any]:
         # NEW_PASSWORD_REQUIRED (its requiredAttributes; evidence corpus).
         check_writes(pool, values, admin=True, creating=True)
         for attribute in ("email", "phone_number"):
-            verified = values.get(f"{attribute}_verified") == "true" and attribute in values
-            if verified and alias_owner(pool, attribute, values[attribute], None) is not None:
+            value = values.get(attribute)  # never None here: check_writes refuses that
+            verified = values.get(f"{attribute}_verified") == "true"
+            if verified and value is not None and alias_owner(pool, attribute, value, None):
                 raise alias_exists(attribute)
     password = call.body.get("TemporaryPassword")
     if password:

@@ -6,18 +6,16 @@ from __future__ import annotations
 import contextlib
 import threading
 from pathlib import Path
-from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, ProgressBar, Static
 
 from tui.core.bulk.ratelimit import TokenBucket
-from tui.core.errors import ADMIN, CognitoError, from_botocore
+from tui.core.errors import ADMIN, CognitoError
 from tui.core.export import export_users
 from tui.core.search import (
     DEFAULT_RATE,
@@ -30,14 +28,15 @@ from tui.core.search import (
     parse_query,
     scan,
 )
-from tui.core.service import UserRecord
+from tui.core.service import PoolSummary, UserRecord, list_user_pools
+from tui.screens.base import AppScreen
 from tui.screens.modals import Dialog, ErrorDetails, show_help
 from tui.widgets.footer import KeyFooter
 from tui.widgets.status import SessionHeader, StatusLine
 from tui.widgets.users_table import Column, UsersTable
 
 
-class PoolsScreen(Screen[None]):
+class PoolsScreen(AppScreen[None]):
     BINDINGS = [
         Binding("enter", "open", "Open pool", id="pools.open", priority=True),
         Binding("p", "switch", "Profile/region", id="pools.switch"),
@@ -64,44 +63,31 @@ class PoolsScreen(Screen[None]):
         self.action_reload()
 
     def refresh_header(self) -> None:
-        self.query_one(SessionHeader).show_info(self.app.session.info())  # type: ignore[attr-defined]
+        self.query_one(SessionHeader).show_info(self.session.info())
 
     def action_reload(self) -> None:
         self.query_one(StatusLine).say("Listing user pools…")
         self.query_one(DataTable).clear()
         self._list()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="io")
     def _list(self) -> None:
-        session = self.app.session  # type: ignore[attr-defined]
-        token = None
-        try:
-            while True:
-                largest = session.connection.max_of("ListUserPools", "MaxResults")
-                params: dict[str, Any] = {"MaxResults": largest}
-                if token:
-                    params["NextToken"] = token
-                page = session.connection.call("ListUserPools", **params)
-                self.app.call_from_thread(self._add, page.get("UserPools") or [])
-                token = page.get("NextToken")
-                if not token:
-                    break
-        except Exception as exc:  # any failure comes back as a value
-            self.app.call_from_thread(self._failed, from_botocore(exc))
-            return
-        self.app.call_from_thread(self._done)
+        session, app = self.session, self.app
 
-    def _add(self, pools: list[dict[str, Any]]) -> None:
+        def list_all() -> None:
+            for pools in list_user_pools(session.connection):  # shown page by page
+                app.call_from_thread(self._add, pools)
+
+        self.run_core(list_all, self._done, self._failed)
+
+    def _add(self, pools: list[PoolSummary]) -> None:
         table = self.query_one(DataTable)
         for pool in pools:
-            created = pool.get("CreationDate")
-            day = created.strftime("%Y-%m-%d") if hasattr(created, "strftime") else ""
-            table.add_row(str(pool.get("Name", "")), str(pool["Id"]), day, key=str(pool["Id"]))
+            table.add_row(pool.name, pool.id, pool.created_day, key=pool.id)
 
-    def _done(self) -> None:
+    def _done(self, _: None = None) -> None:
         count = self.query_one(DataTable).row_count
         self.query_one(StatusLine).say(f"{count} user pool(s). Enter opens one.")
-        self.app.first_data_shown()  # type: ignore[attr-defined]
+        self.app.first_data_shown()
 
     def _failed(self, error: CognitoError) -> None:
         self.query_one(StatusLine).say(error.human(ADMIN), error=True)
@@ -142,7 +128,7 @@ class SwitchIdentity(Dialog):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="switch.cancel")]
 
     def compose(self) -> ComposeResult:
-        settings = self.app.session.settings  # type: ignore[attr-defined]
+        settings = self.session.settings
         with Vertical(classes="dialog"):
             yield Label("Switch profile and region", classes="title")
             yield Input(
@@ -164,19 +150,13 @@ class SwitchIdentity(Dialog):
         profile = self.query_one("#profile", Input).value.strip() or None
         region = self.query_one("#region", Input).value.strip() or None
         self.query_one("#problem", Static).update("Checking the identity…")
-        self._check(profile, region)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="switch")
-    def _check(self, profile: str | None, region: str | None) -> None:
-        session = self.app.session  # type: ignore[attr-defined]
-        settings = session.settings.with_(profile=profile, region=region)
-        try:
-            session.switch_identity(settings)
-        except Exception as exc:
-            error = from_botocore(exc)
-            self.app.call_from_thread(self._refused, error)
-            return
-        self.app.call_from_thread(self.dismiss, True)
+        settings = self.session.settings.with_(profile=profile, region=region)
+        self.run_core(
+            lambda: self.session.switch_identity(settings),
+            lambda _: self.dismiss(True),
+            self._refused,
+            group="switch",
+        )
 
     def _refused(self, error: CognitoError) -> None:
         self.query_one("#problem", Static).update(
@@ -195,7 +175,7 @@ def _user_columns() -> list[Column]:
     ]
 
 
-class UsersScreen(Screen[None]):
+class UsersScreen(AppScreen[None]):
     """A pool's users, a page at a time (the largest ListUsers returns), fetched as the
     cursor nears the end; every row is kept (packed, only the visible ones drawn). A search
     ListUsers cannot answer scans the pool, streaming the matches in."""
@@ -254,7 +234,7 @@ class UsersScreen(Screen[None]):
         return self.query_one(UsersTable)
 
     def on_mount(self) -> None:
-        session = self.app.session  # type: ignore[attr-defined]
+        session = self.session
         if session.settings.pool_id != self.pool_id:
             session.settings = session.settings.with_(pool_id=self.pool_id)
             session.pool_schema = None
@@ -283,18 +263,16 @@ class UsersScreen(Screen[None]):
         self.loading = True
         self._fetch(self.filter, self.next_token)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="io")
     def _fetch(self, filter: str | None, token: str | None) -> None:
-        session = self.app.session  # type: ignore[attr-defined]
+        session, pool_id = self.session, self.pool_id
         wanted = [c.attribute for c in self.table.columns if c.attribute]
-        try:
-            page = session.pool_admin(self.pool_id).list_users(
+        self.run_core(
+            lambda: session.pool_admin(pool_id).list_users(
                 filter=filter, pagination_token=token, attributes=wanted
-            )
-        except Exception as exc:
-            self.app.call_from_thread(self._failed, from_botocore(exc))
-            return
-        self.app.call_from_thread(self._show, page.users, page.next_token, filter)
+            ),
+            lambda page: self._show(page.users, page.next_token, filter),
+            self._failed,
+        )
 
     def _show(self, users: list[UserRecord], token: str | None, filter: str | None) -> None:
         self.loading = False
@@ -306,7 +284,7 @@ class UsersScreen(Screen[None]):
         more = "more below" if token else "all loaded"
         search = f" matching {self.filter}" if self.filter else ""
         self.query_one(StatusLine).say(f"{self.loaded} users{search}, {more}.")
-        self.app.first_data_shown()  # type: ignore[attr-defined]
+        self.app.first_data_shown()
         table = self.table
         if token and table.cursor_row >= table.row_count - self.NEAR_END:
             self._page()
@@ -361,31 +339,32 @@ class UsersScreen(Screen[None]):
         with contextlib.suppress(Exception):
             self.query_one("#scan-progress").remove_class("-shown")
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="io")
     def _scan(self, query: Query, stop: threading.Event) -> None:
-        session = self.app.session  # type: ignore[attr-defined]
-        try:
-            admin = session.pool_admin(self.pool_id)
-            cache = session.scan_cache(self.pool_id)
-            total = None if cache.complete else estimated_users(admin)
-            total = len(cache) if cache.complete else total
-        except Exception as exc:
-            self.app.call_from_thread(self._scan_done, stop, query, None, from_botocore(exc))
-            return
-        bucket = TokenBucket(self.scan_rate, adaptive=True)
+        session, pool_id, app, rate = self.session, self.pool_id, self.app, self.scan_rate
 
         def matched(users: list[UserRecord], progress: Progress) -> None:
             if not stop.is_set():
-                self.app.call_from_thread(self._scan_matches, stop, query, users, progress)
+                app.call_from_thread(self._scan_matches, stop, query, users, progress)
 
-        outcome = scan(
-            admin, query, cache=cache, bucket=bucket, total=total, on_matches=matched, stop=stop
+        def run() -> ScanOutcome:
+            admin = session.pool_admin(pool_id)
+            cache = session.scan_cache(pool_id)
+            total = len(cache) if cache.complete else estimated_users(admin)
+            bucket = TokenBucket(rate, adaptive=True)
+            # failures of the pages come back in the outcome, with what was found so far
+            return scan(
+                admin, query, cache=cache, bucket=bucket, total=total, on_matches=matched, stop=stop
+            )
+
+        self.run_core(
+            run,
+            lambda outcome: self._scan_done(stop, query, outcome, outcome.error),
+            lambda error: self._scan_done(stop, query, None, error),
         )
-        self.app.call_from_thread(self._scan_done, stop, query, outcome, outcome.error)
 
     @property
     def scan_rate(self) -> float:
-        return float(getattr(self.app.options, "scan_rate", None) or DEFAULT_RATE)
+        return float(self.app.options.scan_rate or DEFAULT_RATE)
 
     def _scan_matches(
         self, stop: threading.Event, query: Query, users: list[UserRecord], progress: Progress
@@ -403,7 +382,7 @@ class UsersScreen(Screen[None]):
             f"Searching for {query}: {progress.scanned:,}{of} users looked at, "
             f"{progress.matched:,} match. Esc cancels."
         )
-        self.app.first_data_shown()  # type: ignore[attr-defined]
+        self.app.first_data_shown()
 
     def _scan_done(
         self,
@@ -467,7 +446,7 @@ class UsersScreen(Screen[None]):
             return
         from tui.screens.attributes import AttributesScreen
 
-        self.app.session.open_user(self.pool_id, username)  # type: ignore[attr-defined]
+        self.session.open_user(self.pool_id, username)
         self.app.push_screen(AttributesScreen(admin=True))
 
     # -- bulk ------------------------------------------------------------------------------
@@ -489,26 +468,21 @@ class UsersScreen(Screen[None]):
             self.query_one(StatusLine).say(f"Exporting to {path}…")
             self._export_worker(Path(path), self.search_query)
 
-    @work(thread=True, exclusive=False, exit_on_error=False, group="export")
     def _export_worker(self, path: Path, query: Query | None) -> None:
-        session = self.app.session  # type: ignore[attr-defined]
-        try:
-            count = export_users(
-                session.pool_admin(self.pool_id),
+        session, pool_id, app = self.session, self.pool_id, self.app
+        status = self.query_one(StatusLine)
+        self.run_core(
+            lambda: export_users(
+                session.pool_admin(pool_id),
                 path,
                 query.server_filter if query is not None else None,
-                lambda n: self.app.call_from_thread(
-                    self.query_one(StatusLine).say, f"Exporting to {path}: {n} users…"
-                ),
+                lambda n: app.call_from_thread(status.say, f"Exporting to {path}: {n} users…"),
                 where=query if query is not None and not query.server_side else None,
-            )
-        except Exception as exc:
-            self.app.call_from_thread(
-                self.app.push_screen, ErrorDetails("Export failed", from_botocore(exc).human(ADMIN))
-            )
-            return
-        self.app.call_from_thread(
-            self.query_one(StatusLine).say, f"Exported {count} users to {path}."
+            ),
+            lambda count: status.say(f"Exported {count} users to {path}."),
+            lambda error: app.push_screen(ErrorDetails("Export failed", error.human(ADMIN))),
+            group="export",
+            exclusive=False,
         )
 
 

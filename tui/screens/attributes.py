@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from tui.core.attributes import Draft, SaveResult, delete_problems
-from tui.core.errors import CognitoError, from_botocore
+from tui.core.errors import CognitoError
 from tui.core.schema import READ_ONLY_ATTRIBUTES, VERIFIED_FLAG
-from tui.core.service import CodeDelivery
-from tui.messages import Failed, Loaded, Retrying, Saved
+from tui.core.service import CodeDelivery, UserRecord
+from tui.messages import Retrying
+from tui.screens.base import AppScreen
 from tui.widgets.footer import KeyFooter
 from tui.widgets.glyphs import glyph
 from tui.widgets.keys import key_of
@@ -42,7 +42,7 @@ FLAGS = set(VERIFIED_FLAG.values())
 WRITE_ACTIONS = {"edit", "add", "delete", "undo", "save", "metadata", "verify"}
 
 
-class AttributesScreen(Screen[None]):
+class AttributesScreen(AppScreen[None]):
     DEFAULT_CSS = """
     AttributesScreen DataTable { height: 1fr; }
     AttributesScreen #hint { height: auto; color: $text-muted; padding: 0 1; }
@@ -81,12 +81,8 @@ class AttributesScreen(Screen[None]):
         self.name_width = NAME_WIDTH
 
     @property
-    def session(self) -> Any:
-        return self.app.session  # type: ignore[attr-defined]
-
-    @property
     def draft(self) -> Draft:
-        return self.session.draft  # type: ignore[no-any-return]
+        return self.session.draft
 
     def compose(self) -> ComposeResult:
         yield SessionHeader()
@@ -254,19 +250,18 @@ class AttributesScreen(Screen[None]):
 
     # -- loading ---------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="io")
     def load(self) -> None:
-        try:
-            wants_schema = self.admin or self.app.options.describe_pool  # type: ignore[attr-defined]
-            if wants_schema and self.session.pool_schema is None:
-                self.session.load_pool_schema()
-            user = self.session.load()
-        except Exception as exc:  # any failure comes back as a value, never a dead worker
-            self.post_message(Failed(from_botocore(exc), "load"))
-            return
-        self.post_message(Loaded(user))
+        session = self.session
+        wants_schema = self.admin or self.app.options.describe_pool
 
-    def on_loaded(self, message: Loaded) -> None:
+        def load() -> UserRecord:
+            if wants_schema and session.pool_schema is None:
+                session.load_pool_schema()
+            return session.load()
+
+        self.run_core(load, self._loaded, lambda error: self._failed(error, "load"))
+
+    def _loaded(self, user: UserRecord) -> None:
         first = not self.loaded
         self.loaded = True
         if self.awaiting:
@@ -274,9 +269,9 @@ class AttributesScreen(Screen[None]):
             # until the new one is verified, even without knowing the pool's settings.
             from tui.screens.verify import VerificationScreen
 
-            stays = any(message.user.attributes.get(a) != v for a, v in self.awaiting.items())
+            stays = any(user.attributes.get(a) != v for a, v in self.awaiting.items())
             self.held_back |= {
-                a: v for a, v in self.awaiting.items() if message.user.attributes.get(a) != v
+                a: v for a, v in self.awaiting.items() if user.attributes.get(a) != v
             }
             self.awaiting = {}
             for screen in self.app.screen_stack:
@@ -287,7 +282,7 @@ class AttributesScreen(Screen[None]):
         self.held_back = {
             a: v
             for a, v in self.held_back.items()
-            if a in message.user.attributes and message.user.attributes[a] != v
+            if a in user.attributes and user.attributes[a] != v
         }
         self.refresh_header()
         before, self.before_reload = self.before_reload, None
@@ -295,7 +290,7 @@ class AttributesScreen(Screen[None]):
             self.note = self._reload_note(before)
         self.render_table()
         if first:
-            self.app.first_data_shown()  # type: ignore[attr-defined]
+            self.app.first_data_shown()
             record = self.session.pending_journal()
             if record:
                 self.app.push_screen(_dialogs().RestoreJournal(record), self._journal_choice)
@@ -308,11 +303,11 @@ class AttributesScreen(Screen[None]):
             self.session.discard()
             self.render_table()
 
-    def on_failed(self, message: Failed) -> None:
-        error = message.error
+    def _failed(self, error: CognitoError, action: str) -> None:
+        """A call failed; `action` names what was being done, so it can be resumed."""
         self.before_reload = None
         if error.needs_sign_in:
-            self.pending_action = message.action
+            self.pending_action = action
             from tui.screens.signin import SignInScreen
 
             self.query_one(StatusLine).say("The session expired: sign in again.", error=True)
@@ -323,10 +318,10 @@ class AttributesScreen(Screen[None]):
         # what stays on screen once the details are closed: Cognito's own words (specific
         # to this call) rather than the model's generic description, and that nothing is lost
         said = f"{error.brief()} {error.action}"
-        if message.action == "save":
+        if action == "save":
             said = f"Not saved, edits kept: {said}"
         self.query_one(StatusLine).say(said, error=True)
-        self.app.push_screen(_dialogs().ErrorDetails(_title(message.action, error), _detail(error)))
+        self.app.push_screen(_dialogs().ErrorDetails(_title(action, error), _detail(error)))
 
     def _resume(self, signed_in: bool | None) -> None:
         action, self.pending_action = self.pending_action, None
@@ -543,21 +538,20 @@ class AttributesScreen(Screen[None]):
         self.sent = dict(self.draft.sets)
         self.save_worker()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="io")
     def save_worker(self) -> None:
-        try:
-            result = self.session.save()
-        except Exception as exc:  # a result in every case: never a save that never ends
-            result = SaveResult(error=from_botocore(exc, "save"))
-        finally:
-            self.saving = False
-        self.post_message(Saved(result))
+        # a result in every case: never a save that never ends
+        self.run_core(
+            self.session.save,
+            self._saved,
+            lambda error: self._saved(SaveResult(error=error)),
+            operation="save",
+        )
 
-    def on_saved(self, message: Saved) -> None:
-        result = message.result
+    def _saved(self, result: SaveResult) -> None:
+        self.saving = False
         self.render_table()
         if result.error is not None:
-            self.post_message(Failed(result.error, "save"))
+            self._failed(result.error, "save")
             return
         done = len(result.updated) + len(result.deleted)
         self.note = f"Saved {done} change(s)."
@@ -613,16 +607,11 @@ class AttributesScreen(Screen[None]):
     def _send_code(self, name: str, ok: bool | None) -> None:
         if ok:
             self.query_one(StatusLine).say(f"Asking Cognito to send a code for {name}…")
-            self.send_code_worker(name)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="io")
-    def send_code_worker(self, name: str) -> None:
-        try:
-            delivery = self.session.send_code(name)
-        except Exception as exc:  # any failure comes back as a value, never a dead worker
-            self.post_message(Failed(from_botocore(exc), "send a code"))
-            return
-        self.app.call_from_thread(self._verify, [delivery])
+            self.run_core(
+                lambda: self.session.send_code(name),
+                lambda delivery: self._verify([delivery]),
+                lambda error: self._failed(error, "send a code"),
+            )
 
     def _verify(self, deliveries: list[CodeDelivery], earlier: float | None = None) -> None:
         from tui.screens.verify import VerificationScreen
@@ -633,9 +622,10 @@ class AttributesScreen(Screen[None]):
             stays = any(d.attribute in schema.verify_before_update for d in deliveries)
         elif any(d.attribute in self.held_back for d in deliveries):
             stays = True
-        self.app.push_screen(
-            VerificationScreen(deliveries, stays, earlier=earlier), lambda _: self.load()
-        )
+        self.app.push_screen(VerificationScreen(deliveries, stays, earlier=earlier), self._verified)
+
+    def _verified(self, attributes: list[str] | None) -> None:
+        self.load()
 
 
 def _title(action: str, error: CognitoError) -> str:

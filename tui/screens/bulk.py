@@ -13,20 +13,20 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
-from tui.core.errors import BULK, from_botocore
+from tui.core.errors import BULK, INPUT_ERROR, CognitoError
+from tui.screens.base import AppScreen
 from tui.widgets.footer import KeyFooter
 from tui.widgets.keys import key_of
 from tui.widgets.status import SessionHeader, StatusLine
 
 
-class BulkScreen(Screen[None]):
+class BulkScreen(AppScreen[None]):
     BINDINGS = [
         # priority: the path field has focus and its own ctrl+a / ctrl+k
         Binding("ctrl+p", "preview", "Preview", id="bulk.preview", priority=True),
@@ -49,10 +49,6 @@ class BulkScreen(Screen[None]):
         self.skip_invalid = False
         self.runner: Any = None
         self.previewed = False
-
-    @property
-    def session(self) -> Any:
-        return self.app.session  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield SessionHeader()
@@ -79,6 +75,10 @@ class BulkScreen(Screen[None]):
     def _say(self, text: str, error: bool = False) -> None:
         self.query_one(StatusLine).say(text, error=error)
 
+    def _failed(self, error: CognitoError) -> None:
+        # a file that cannot be used (the CSV, the journal) says so in its own words
+        self._say(error.aws_message if error.code == INPUT_ERROR else error.human(BULK), True)
+
     # -- import and validate ---------------------------------------------------------------
 
     @on(Input.Submitted, "#path")
@@ -93,21 +93,16 @@ class BulkScreen(Screen[None]):
         self._say("Validating every row…")
         self._validate(self.data)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="bulk")
     def _validate(self, data: bytes) -> None:
-        from tui.core.bulk import BulkInputError, build_plan, parse_csv
+        from tui.core.bulk import build_plan, parse_csv
 
-        try:
+        session, pool_id = self.session, self.pool_id
+
+        def validate() -> Any:
             parsed = parse_csv(data)
-            schema = self.session.pool_admin(self.pool_id).describe_pool()
-            plan = build_plan(parsed, schema)
-        except BulkInputError as exc:
-            self.app.call_from_thread(self._say, str(exc), True)
-            return
-        except Exception as exc:
-            self.app.call_from_thread(self._say, from_botocore(exc).human(BULK), True)
-            return
-        self.app.call_from_thread(self._validated, plan)
+            return build_plan(parsed, session.pool_admin(pool_id).describe_pool())
+
+        self.run_core(validate, self._validated, self._failed, group="bulk")
 
     def _validated(self, plan: Any) -> None:
         self.plan, self.previewed = plan, False
@@ -143,16 +138,16 @@ class BulkScreen(Screen[None]):
         self._say("Reading every user's current values…")
         self._preview(self.plan)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="bulk")
     def _preview(self, plan: Any) -> None:
         from tui.core.bulk import preview
 
-        try:
-            diffs = preview(self.session.connection, self.pool_id, plan)
-        except Exception as exc:
-            self.app.call_from_thread(self._say, from_botocore(exc).human(BULK), True)
-            return
-        self.app.call_from_thread(self._previewed, diffs)
+        session, pool_id = self.session, self.pool_id
+        self.run_core(
+            lambda: preview(session.connection, pool_id, plan),
+            self._previewed,
+            self._failed,
+            group="bulk",
+        )
 
     def _previewed(self, diffs: list[Any]) -> None:
         self.previewed = True
@@ -190,29 +185,30 @@ class BulkScreen(Screen[None]):
         self._apply(self.plan, self.data)
         self.refresh_bindings()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="bulk")
     def _apply(self, plan: Any, data: bytes) -> None:
         from tui.core.bulk import BulkJournal, BulkRunner, csv_digest, default_journal_path
 
-        digest = csv_digest(data, self.pool_id)
-        journal = BulkJournal(default_journal_path(digest), digest, self.pool_id)
-        try:
+        session, pool_id, app = self.session, self.pool_id, self.app
+
+        def apply() -> Any:
+            digest = csv_digest(data, pool_id)
+            journal = BulkJournal(default_journal_path(digest), digest, pool_id)
             state = journal.load()
             self.runner = BulkRunner(
-                self.session.connection,
-                self.pool_id,
+                session.connection,
+                pool_id,
                 plan,
                 journal=journal,
                 state=state,
-                on_progress=lambda p: self.app.call_from_thread(self._progress, p),
+                on_progress=lambda p: app.call_from_thread(self._progress, p),
             )
-            report = self.runner.run()
-        except Exception as exc:
+            return self.runner.run()
+
+        def failed(error: CognitoError) -> None:
             self.runner = None
-            self.app.call_from_thread(self._say, from_botocore(exc).human(BULK), True)
-            return
-        self.runner = None
-        self.app.call_from_thread(self._applied, report)
+            self._failed(error)
+
+        self.run_core(apply, self._applied, failed, group="bulk")
 
     def _progress(self, p: Any) -> None:
         eta = "?" if p.eta is None else f"{p.eta:.0f} s"
@@ -222,6 +218,7 @@ class BulkScreen(Screen[None]):
         )
 
     def _applied(self, report: Any) -> None:
+        self.runner = None
         self.refresh_bindings()
         text = Text()
         for result in report.failed[:200]:

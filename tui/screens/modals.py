@@ -12,13 +12,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Static, TextArea
 
 from tui.core.attributes import Change, name_problems, value_problems
 from tui.core.schema import CUSTOM_PREFIX, STANDARD_ATTRIBUTES, VERIFIED_FLAG, PoolSchema
+from tui.screens.base import AppDialog
 from tui.widgets.printable import printable
 
 HINTS = {
@@ -101,7 +101,7 @@ class FuncValidator(Validator):
         return self.failure("; ".join(found)) if found else self.success()
 
 
-class Dialog(ModalScreen[Any]):
+class Dialog(AppDialog[Any]):
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 

@@ -4,16 +4,16 @@ only by the widgets and the session in memory."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.auth import Challenge, Tokens
-from tui.core.errors import SIGNIN, CognitoError, from_botocore
+from tui.core.errors import SIGNIN, CognitoError
+from tui.screens.base import AppScreen
 from tui.widgets.footer import KeyFooter
 from tui.widgets.status import SessionHeader, StatusLine
 
@@ -40,7 +40,7 @@ MFA_LABELS = {
 }
 
 
-class SignInScreen(Screen[bool]):
+class SignInScreen(AppScreen[bool]):
     """Username and password; SRP by default, the password flow when chosen (ctrl+p).
     `reauth` screens return to the interrupted action when done."""
 
@@ -77,7 +77,7 @@ class SignInScreen(Screen[bool]):
         self.query_one(StatusLine).screen_left()
 
     def on_mount(self) -> None:
-        self.query_one(SessionHeader).show_info(self.app.session.info())  # type: ignore[attr-defined]
+        self.query_one(SessionHeader).show_info(self.session.info())
         self.query_one("#password" if self.username else "#username", Input).focus()
 
     def action_toggle_method(self) -> None:
@@ -96,17 +96,13 @@ class SignInScreen(Screen[bool]):
             self.query_one(StatusLine).say("Username and password are both needed.", error=True)
             return
         self.query_one(StatusLine).say("Signing in…")
-        self._sign_in(username, password, self.method)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="signin")
-    def _sign_in(self, username: str, password: str, method: str) -> None:
-        session = self.app.session  # type: ignore[attr-defined]
-        try:
-            result = session.sign_in(username, password, method)
-        except Exception as exc:  # any failure comes back as a value, never a dead worker
-            self.app.call_from_thread(self._failed, from_botocore(exc))
-            return
-        self.app.call_from_thread(self._next, result)
+        method = self.method
+        self.run_core(
+            lambda: self.session.sign_in(username, password, method),
+            self._next,
+            self._failed,
+            group="signin",
+        )
 
     def _failed(self, error: CognitoError) -> None:
         self.query_one("#password", Input).value = ""
@@ -126,7 +122,7 @@ class SignInScreen(Screen[bool]):
             self.query_one(StatusLine).say("Sign-in not completed.", error=True)
 
 
-class ChallengeScreen(Screen[bool]):
+class ChallengeScreen(AppScreen[bool]):
     """One challenge: a code (TOTP, SMS, email), a new password (with the attributes the
     pool requires), or the choice of an MFA method."""
 
@@ -172,7 +168,7 @@ class ChallengeScreen(Screen[bool]):
         return f"Enter the code sent by {medium} to {where}"
 
     def on_mount(self) -> None:
-        self.query_one(SessionHeader).show_info(self.app.session.info())  # type: ignore[attr-defined]
+        self.query_one(SessionHeader).show_info(self.session.info())
         focusable = self.query("#answer, #choice")
         if focusable:
             focusable.first().focus()
@@ -206,17 +202,13 @@ class ChallengeScreen(Screen[bool]):
 
     def _answer(self, answers: dict[str, str]) -> None:
         self.query_one(StatusLine).say("Checking…")
-        self._respond(answers)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="signin")
-    def _respond(self, answers: dict[str, str]) -> None:
-        session = self.app.session  # type: ignore[attr-defined]
-        try:
-            result = session.respond(self.challenge, answers)
-        except Exception as exc:  # any failure comes back as a value, never a dead worker
-            self.app.call_from_thread(self._failed, from_botocore(exc))
-            return
-        self.app.call_from_thread(self._next, result)
+        challenge = self.challenge
+        self.run_core(
+            lambda: self.session.respond(challenge, answers),
+            self._next,
+            self._failed,
+            group="signin",
+        )
 
     def _failed(self, error: CognitoError) -> None:
         for field in self.query(Input):

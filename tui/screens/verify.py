@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
-from tui.core.errors import CognitoError, from_botocore
+from tui.core.errors import CognitoError
 from tui.core.service import CodeDelivery
+from tui.screens.base import AppScreen
 from tui.widgets.footer import KeyFooter
 from tui.widgets.keys import key_of
 from tui.widgets.printable import printable
@@ -20,7 +20,7 @@ from tui.widgets.status import SessionHeader, StatusLine
 MEDIUM = {"EMAIL": "email", "SMS": "text message"}
 
 
-class VerificationScreen(Screen[list[str]]):
+class VerificationScreen(AppScreen[list[str]]):
     """Returns the attributes verified while it was open."""
 
     DEFAULT_CSS = """
@@ -115,7 +115,7 @@ class VerificationScreen(Screen[list[str]]):
         self.query_one(StatusLine).screen_left()
 
     def on_mount(self) -> None:
-        self.query_one(SessionHeader).show_info(self.app.session.info())  # type: ignore[attr-defined]
+        self.query_one(SessionHeader).show_info(self.session.info())
         self.query_one("#code", Input).focus()
         if self.earlier is not None:
             import time
@@ -135,16 +135,10 @@ class VerificationScreen(Screen[list[str]]):
 
     def action_resend(self) -> None:
         self.query_one(StatusLine).say(f"Sending a new code for {self.current.attribute}…")
-        self._resend(self.current.attribute)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="verify")
-    def _resend(self, attribute: str) -> None:
-        try:
-            delivery = self.app.session.send_code(attribute)  # type: ignore[attr-defined]
-        except Exception as exc:  # any failure comes back as a value, never a dead worker
-            self.app.call_from_thread(self._failed, from_botocore(exc))
-            return
-        self.app.call_from_thread(self._resent, delivery)
+        attribute = self.current.attribute
+        self.run_core(
+            lambda: self.session.send_code(attribute), self._resent, self._failed, group="verify"
+        )
 
     def _resent(self, delivery: CodeDelivery) -> None:
         self.deliveries[self.index] = delivery
@@ -156,16 +150,13 @@ class VerificationScreen(Screen[list[str]]):
         code = event.value.strip()
         if code:
             self.query_one(StatusLine).say("Checking the code…")
-            self._verify(self.current.attribute, code)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="verify")
-    def _verify(self, attribute: str, code: str) -> None:
-        try:
-            self.app.session.verify(attribute, code)  # type: ignore[attr-defined]
-        except Exception as exc:  # any failure comes back as a value, never a dead worker
-            self.app.call_from_thread(self._failed, from_botocore(exc))
-            return
-        self.app.call_from_thread(self._done, attribute)
+            attribute = self.current.attribute
+            self.run_core(
+                lambda: self.session.verify(attribute, code),
+                lambda _: self._done(attribute),
+                self._failed,
+                group="verify",
+            )
 
     def _failed(self, error: CognitoError) -> None:
         self.query_one("#code", Input).value = ""

@@ -25,13 +25,15 @@ import io
 from dataclasses import dataclass, field
 from typing import Literal
 
+from tui.core.errors import InputProblem
+
 Action = Literal["set", "delete"]
 COLUMNS = ("username", "attribute", "value", "action")
 REQUIRED_COLUMNS = ("username", "attribute")
 HEADER = ",".join(COLUMNS)
 
 
-class BulkInputError(Exception):
+class BulkInputError(InputProblem):
     """The input cannot be used at all (exit code 2): the message says what is wrong."""
 
 
