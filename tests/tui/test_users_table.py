@@ -97,6 +97,7 @@ def user(i: int, status: str) -> SimpleNamespace:
         status=status,
         enabled=True,
         attributes={"email": f"user{i}@example.com"},
+        created=1764547200.0 + i,  # 2025-12-01T00:00:00Z
     )
 
 
@@ -111,12 +112,14 @@ async def test_every_cognito_status_is_shown_whole_at_any_size(size: tuple[int, 
         await pilot.pause()
         width = table.scrollable_content_region.width
         widths = table.widths(width)
-        assert widths[1] == max(map(len, STATUSES)) and widths[3] >= 12
-        assert sum(widths) + len(widths) <= width
+        keys = [c.key for c in table.columns]
+        assert widths[keys.index("status")] == max(map(len, STATUSES))
+        assert widths[keys.index("email")] >= 12
+        assert sum(w + 1 for w in widths if w) <= width  # a separator before each shown
         for y in range(1, len(STATUSES) + 1):
             shown = table.render_line(y).text.split()
             assert shown[1] == STATUSES[y - 1] and shown[2] == "yes"
-            assert shown[3].startswith("user")
+            assert shown[-1].startswith("user")
 
 
 async def test_the_status_column_is_as_wide_as_the_widest_status_listed():
@@ -145,3 +148,18 @@ async def test_a_line_too_narrow_for_a_status_cuts_it_after_a_word():
 def test_a_users_column_is_one_entry():
     columns = [*_user_columns(), Column("sub", "Sub", Width.fixed(8), lambda u: u.sub)]
     assert [c.title for c in columns][-1] == "Sub"
+
+
+@pytest.mark.parametrize(("size", "shown"), [((80, 24), False), ((120, 40), True)])
+async def test_the_creation_day_is_shown_on_wide_lines_only(size: tuple[int, int], shown: bool):
+    app = UsersHost()
+    async with app.run_test(size=size) as pilot:
+        table = app.query_one(UsersTable)
+        table.append([user(1, "CONFIRMED")])
+        await pilot.pause()
+        header, row = table.render_line(0).text.split(), table.render_line(1).text.split()
+        if shown:
+            assert header == ["Username", "Status", "On", "Created", "Email"]
+            assert row[1:] == ["CONFIRMED", "yes", "2025-12-01", "user1@example.com"]
+        else:
+            assert header == ["Username", "Status", "On", "Email"] and "2025-12-01" not in row

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input, Label, ProgressBar, Static
 
 from tui.core.bulk.ratelimit import TokenBucket
 from tui.core.errors import ADMIN, CognitoError, from_botocore
-from tui.core.export import export_users
+from tui.core.export import export_users, iso8601
 from tui.core.search import (
     DEFAULT_RATE,
     SEARCHABLE,
@@ -200,6 +200,14 @@ def _user_columns() -> list[Column]:
             coded=True,
         ),
         Column("enabled", "On", Width.fixed(3), lambda u: "yes" if u.enabled else "no", coded=True),
+        # the day the user was created (UTC), on lines of 100 cells or more
+        Column(
+            "created",
+            "Created",
+            Width.fixed(10, drop_below=100),
+            lambda u: (iso8601(u.created) or "")[:10],
+            coded=True,
+        ),
         Column(
             "email",
             "Email",
