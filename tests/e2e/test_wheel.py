@@ -85,6 +85,18 @@ def test_version_help_and_validate_work_from_the_base_install(
     assert invalid.returncode == 1 and "Username" in invalid.stdout
 
 
+def test_the_screens_styles_ship_in_the_wheel(base_install: Path) -> None:
+    """The .tcss files beside the screens (CSS_PATH) are package data: a screen whose file
+    is missing fails when it is first shown, not at start-up."""
+    where = run([str(base_install / "python"), "-I", "-c", "import tui; print(tui.__file__)"])
+    installed = Path(where.stdout.strip()).parent
+    assert installed.parent.name == "site-packages", installed  # not this checkout
+    ours = sorted(p.relative_to(ROOT / "tui") for p in (ROOT / "tui").rglob("*.tcss"))
+    assert ours and sorted(p.relative_to(installed) for p in installed.rglob("*.tcss")) == ours
+    for name in ours:
+        assert (installed / name).read_bytes() == (ROOT / "tui" / name).read_bytes()
+
+
 @pytest.mark.parametrize(
     ("command", "extra"),
     [

@@ -55,6 +55,11 @@ class PackedStrings:
         start = self._ends[row - 1] if row else 0
         return self._data[start : self._ends[row]].decode("utf-8", "surrogatepass")
 
+    def distinct(self) -> list[str]:
+        """The distinct values of a coded column, in order of first appearance ([] when
+        not coded)."""
+        return list(self._values)
+
     def clear(self) -> None:
         self._data = bytearray()
         self._ends = array("q")

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Input, Label, ProgressBar, Static
 
 from tui.core.bulk.ratelimit import TokenBucket
 from tui.core.errors import ADMIN, CognitoError
-from tui.core.export import export_users
+from tui.core.export import export_users, iso8601
 from tui.core.search import (
     DEFAULT_RATE,
     SEARCHABLE,
@@ -31,6 +31,7 @@ from tui.core.search import (
 from tui.core.service import PoolSummary, UserRecord, list_user_pools
 from tui.screens.base import AppScreen
 from tui.screens.modals import Dialog, ErrorDetails, show_help
+from tui.widgets.columns import Width
 from tui.widgets.footer import KeyFooter
 from tui.widgets.status import SessionHeader, StatusLine
 from tui.widgets.users_table import Column, UsersTable
@@ -165,13 +166,35 @@ class SwitchIdentity(Dialog):
 
 
 def _user_columns() -> list[Column]:
-    """The users list: one entry per column (title, width in cells or 0 for the rest of
-    the line, the text of a listed user)."""
+    """The users list: one entry per column (key, title, width rule, the text of a listed
+    user). The status is never cut in the middle of a word: its column is as wide as the
+    widest status listed, and the username narrows first to leave the email 12 cells (the
+    status narrows too only when the line is narrower than 60 cells, cut after a word)."""
     return [
-        Column("username", "Username", 24, lambda u: u.username),
-        Column("status", "Status", 14, lambda u: u.status or "", coded=True),
-        Column("enabled", "On", 3, lambda u: "yes" if u.enabled else "no", coded=True),
-        Column("email", "Email", 0, lambda u: u.attributes.get("email", ""), attribute="email"),
+        Column("username", "Username", Width.fixed(24, gives_way=1, min=12), lambda u: u.username),
+        Column(
+            "status",
+            "Status",
+            Width.fit(whole=True, gives_way=2),
+            lambda u: u.status or "",
+            coded=True,
+        ),
+        Column("enabled", "On", Width.fixed(3), lambda u: "yes" if u.enabled else "no", coded=True),
+        # the day the user was created (UTC), on lines of 100 cells or more
+        Column(
+            "created",
+            "Created",
+            Width.fixed(10, drop_below=100),
+            lambda u: (iso8601(u.created) or "")[:10],
+            coded=True,
+        ),
+        Column(
+            "email",
+            "Email",
+            Width.fill_rest(min=12, floor=8),
+            lambda u: u.attributes.get("email", ""),
+            attribute="email",
+        ),
     ]
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,19 +15,10 @@ from tui.core.schema import READ_ONLY_ATTRIBUTES, VERIFIED_FLAG
 from tui.core.service import CodeDelivery, UserRecord
 from tui.messages import Retrying
 from tui.screens.base import AppScreen
+from tui.widgets.attribute_table import PENDING, AttributeRow, AttributeTable
 from tui.widgets.footer import KeyFooter
-from tui.widgets.glyphs import glyph
 from tui.widgets.keys import key_of
-from tui.widgets.printable import printable
 from tui.widgets.status import SessionHeader, StatusLine
-
-VALUE_WIDTH = 34  # the value column's width until the screen's width is known
-NAME_WIDTH = 22  # the widest the name column gets (longer names are cut; v shows them)
-STATE_WIDTH = 11  # "awaits code", "unverified": the State column never shrinks below it
-MIN_VALUE = 12  # the name column narrows before the value column gets narrower
-# DataTable's cell padding (1 each side) for three columns, and its vertical scrollbar
-TABLE_CHROME = 6 + 2
-PENDING = "\x00pending"  # row key suffix of a new value held back until verified
 
 
 def _dialogs() -> Any:
@@ -44,7 +34,6 @@ WRITE_ACTIONS = {"edit", "add", "delete", "undo", "save", "metadata", "verify"}
 
 class AttributesScreen(AppScreen[None]):
     DEFAULT_CSS = """
-    AttributesScreen DataTable { height: 1fr; }
     AttributesScreen #hint { height: auto; color: $text-muted; padding: 0 1; }
     """
     BINDINGS = [
@@ -76,9 +65,7 @@ class AttributesScreen(AppScreen[None]):
         # attribute -> new value Cognito holds back until its code is entered (pools that
         # keep the old value active): shown on its row, so "later" is not forgotten
         self.held_back: dict[str, str] = {}
-        self.value_width = VALUE_WIDTH
         self.before_reload: dict[str, str] | None = None  # server values before `r`
-        self.name_width = NAME_WIDTH
 
     @property
     def draft(self) -> Draft:
@@ -88,9 +75,7 @@ class AttributesScreen(AppScreen[None]):
         yield SessionHeader()
         if self.hint:
             yield Static(self.hint, id="hint")
-        table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True)
-        self._add_columns(table)
-        yield table
+        yield AttributeTable()
         yield StatusLine()
         yield KeyFooter()
 
@@ -116,11 +101,6 @@ class AttributesScreen(AppScreen[None]):
 
     # -- table -----------------------------------------------------------------------------
 
-    def _add_columns(self, table: DataTable[Text]) -> None:
-        table.add_column("Attribute", width=self.name_width, key="name")
-        table.add_column("Value", width=self.value_width, key="value")
-        table.add_column("State", width=STATE_WIDTH, key="state")
-
     def _shown_names(self) -> list[str]:
         return [
             n
@@ -129,103 +109,34 @@ class AttributesScreen(AppScreen[None]):
             if n not in FLAGS or self.admin
         ]
 
-    def fit_columns(self, width: int) -> bool:
-        """Share `width` among the columns: the State column keeps its width, the value
-        column takes what is spare, the name column narrows first when space is short.
-        Returns whether the widths changed."""
-        names = self._shown_names() + [f"+ new {n}" for n in self.held_back]
-        name_width = min(max([len("Attribute"), *(len(n) for n in names)]), NAME_WIDTH)
-        spare = width - TABLE_CHROME - STATE_WIDTH - name_width
-        if spare < MIN_VALUE:
-            name_width = max(len("Attribute"), name_width - (MIN_VALUE - spare))
-            spare = width - TABLE_CHROME - STATE_WIDTH - name_width
-        value_width = max(spare, 6)
-        if (name_width, value_width) == (self.name_width, self.value_width):
-            return False
-        self.name_width, self.value_width = name_width, value_width
-        return True
-
-    def on_resize(self, event: events.Resize) -> None:
-        if self.loaded and self.fit_columns(event.size.width):
-            self._apply_widths()
-            self.render_table()
-
-    def _apply_widths(self) -> None:
-        """The columns take the widths fit_columns chose, in place: the rows, the cursor and
-        the focus stay as they are (rebuilding the columns would reset them)."""
-        table = self.query_one(DataTable)
-        widths = {"name": self.name_width, "value": self.value_width, "state": STATE_WIDTH}
-        for key, column in table.columns.items():
-            column.width = widths.get(str(key.value), column.width)
-        # DataTable has no public call for a width change: drop its cached lines and
-        # have it measure again, as it does after adding a column
-        table._clear_caches()
-        table._require_update_dimensions = True
-        table.refresh(layout=True)
-
     def render_table(self) -> None:
-        table = self.query_one(DataTable)
-        if self.fit_columns(self.size.width or self.app.size.width):
-            self._apply_widths()
-        names = self._shown_names()
-        keys: list[str] = []
-        for name in names:
-            keys.append(name)
-            if name in self.held_back:
-                keys.append(name + PENDING)
-        if [str(k.value) for k in table.rows] == keys:
-            # Same rows: update the cells in place (a reload costs no re-layout).
-            for key in keys:
-                for column, cell in zip(("name", "value", "state"), self._cells(key), strict=True):
-                    table.update_cell(key, column, cell)
-        else:
-            keep = table.cursor_row
-            table.clear()
-            for key in keys:
-                table.add_row(*self._cells(key), key=key)
-            if table.row_count:
-                table.move_cursor(row=min(keep, table.row_count - 1))
+        self.query_one(AttributeTable).show(self._rows())
         self._summarise()
 
-    def _clip(self, value: str, width: int) -> str:
-        flat = value.replace("\n", " ")
-        more = glyph("…")
-        return flat if len(flat) <= width else flat[: max(width - len(more), 1)] + more
-
-    def _cells(self, key: str) -> tuple[Text, Text, Text]:
-        if key.endswith(PENDING):
-            name = key.removesuffix(PENDING)
-            new = self.held_back.get(name, "")
-            label = Text(self._clip(f"{glyph('↳')} new {name}", self.name_width), style="bold")
-            value_text = Text(printable(self._clip(new, self.value_width)), style="italic")
-            return label, value_text, Text("awaits code", style="bold")
-        name = key
+    def _rows(self) -> list[AttributeRow]:
+        """One row per attribute shown, and one below it for a new value held back."""
         draft = self.draft
-        state = draft.state(name)
-        value = draft.value(name)
-        shown = draft.server.get(name, "") if state == "delete" else (value or "")
-        value_text = Text(
-            printable(self._clip(shown, self.value_width)),
-            style="strike" if state == "delete" else "",
-        )
-        label = Text(printable(self._clip(name, self.name_width)), style="bold" if state else "")
-        status = Text()
-        if state == "delete":
-            status.append("delete", style="bold")
-        elif state == "add":
-            status.append("new", style="bold")
-        elif state == "change":
-            status.append("changed", style="bold")
-        elif name in READ_ONLY_ATTRIBUTES:
-            status.append("read-only", style="dim")
-        flag = VERIFIED_FLAG.get(name)
-        if flag and state is None:
-            # the current value's state; a new one held back has a row of its own below
-            verified = draft.value(flag)
-            status.append("verified" if verified == "true" else "unverified")
-        if (len(shown) > self.value_width or len(name) > self.name_width) and not status:
-            status.append("v: whole", style="dim")
-        return label, value_text, status
+        rows = []
+        for name in self._shown_names():
+            state = draft.state(name)
+            flag = VERIFIED_FLAG.get(name)
+            rows.append(
+                AttributeRow(
+                    key=name,
+                    name=name,
+                    value=draft.server.get(name, "")
+                    if state == "delete"
+                    else (draft.value(name) or ""),
+                    change=state,
+                    read_only=name in READ_ONLY_ATTRIBUTES,
+                    verified=None if flag is None or state else draft.value(flag) == "true",
+                )
+            )
+            if name in self.held_back:
+                rows.append(
+                    AttributeRow(name + PENDING, name, self.held_back[name], change="pending")
+                )
+        return rows
 
     def _summarise(self) -> None:
         count = len(self.draft.changes())
@@ -242,11 +153,8 @@ class AttributesScreen(AppScreen[None]):
             self.query_one(StatusLine).say(f"{prefix}No pending changes.")
 
     def selected(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return str(key.value).removesuffix(PENDING) if key is not None else None
+        key = self.query_one(AttributeTable).selected_key
+        return key.removesuffix(PENDING) if key is not None else None
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -374,7 +282,8 @@ class AttributesScreen(AppScreen[None]):
             return
         name, value = result
         self._set(name, value)
-        self.query_one(DataTable).move_cursor(row=self.query_one(DataTable).get_row_index(name))
+        table = self.query_one(AttributeTable)
+        table.move_cursor(row=table.get_row_index(name))
 
     def action_delete(self) -> None:
         name = self.selected()

@@ -3,6 +3,8 @@ only by the widgets and the session in memory."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -17,22 +19,8 @@ from tui.screens.base import AppScreen
 from tui.widgets.footer import KeyFooter
 from tui.widgets.status import SessionHeader, StatusLine
 
-FORM_CSS = """
-.body {
-    height: 1fr;
-    align-horizontal: center;
-}
-.form {
-    width: 64;
-    max-width: 100%;
-    height: auto;
-    margin: 1 0 0 0;
-    border: round $accent;
-    padding: 0 1;
-}
-.form Label.title { text-style: bold; margin-bottom: 1; }
-.form .hint { color: $text-muted; }
-"""
+# from the .tcss file beside this module (why not CSS_PATH: see Dialog in modals.py)
+FORM_CSS = Path(__file__).with_name("signin.tcss").read_text(encoding="utf-8")
 MFA_LABELS = {
     "SOFTWARE_TOKEN_MFA": "Authenticator app (TOTP)",
     "SMS_MFA": "Text message (SMS)",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -23,22 +25,8 @@ MEDIUM = {"EMAIL": "email", "SMS": "text message"}
 class VerificationScreen(AppScreen[list[str]]):
     """Returns the attributes verified while it was open."""
 
-    DEFAULT_CSS = """
-    VerificationScreen .body {
-        height: 1fr;
-        align-horizontal: center;
-    }
-    VerificationScreen .form {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        margin: 1 0 0 0;
-        border: round $accent;
-        padding: 0 1;
-    }
-    VerificationScreen .title { text-style: bold; }
-    VerificationScreen .note { color: $text-muted; margin: 0 0 1 0; }
-    """
+    # from the .tcss file beside this module (why not CSS_PATH: see Dialog in modals.py)
+    DEFAULT_CSS = Path(__file__).with_name("verify.tcss").read_text(encoding="utf-8")
     BINDINGS = [
         Binding("ctrl+r", "resend", "Resend code", id="verify.resend"),
         Binding("tab", "next_attribute", "Next attribute", id="verify.next", show=False),

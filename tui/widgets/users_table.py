@@ -9,7 +9,8 @@ proportion to the page, and `render_line` (Textual's line API) decodes only the 
 screen. Nothing the widget does on the event loop grows with the number of rows.
 
 Columns are a list of `Column` definitions (title, width rule, value function), so a new
-column is one entry. The first column is the row's key (the username).
+column is one entry. The first column is the row's key (the username). Widths come from the
+rules (`tui.widgets.columns`) once per line width or page, never per row.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -30,6 +31,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.core.packed import PackedStrings
+from tui.widgets.columns import Width, fit_cell, layout
 from tui.widgets.printable import printable
 
 
@@ -37,18 +39,18 @@ from tui.widgets.printable import printable
 class Column:
     """One column: its title, its width rule and how a record becomes its text.
 
-    `width` is a number of cells, or 0 for "the rest of the line" (shared equally by every
-    such column, at least `min_width`). `value` turns a record into the stored text;
-    `coded` stores it as codes of its distinct values (few of them, e.g. a status);
-    `attribute` names the Cognito attribute the column shows (so a listing can ask for it)."""
+    `width` is the rule (`Width.fixed`, `Width.fit`, `Width.fill_rest`; a column that fits
+    its content measures its distinct values, so it is `coded`). `value` turns a record
+    into the stored text; `coded` stores it as codes of its distinct values (few of them,
+    e.g. a status); `attribute` names the Cognito attribute the column shows (so a listing
+    can ask for it)."""
 
     key: str
     title: str
-    width: int
+    width: Width
     value: Callable[[Any], str]
     coded: bool = False
     attribute: str | None = None
-    min_width: int = 8
 
 
 class RowStore:
@@ -71,6 +73,10 @@ class RowStore:
 
     def row(self, index: int) -> tuple[str, ...]:
         return tuple(store[index] for store in self._stores)
+
+    def distinct(self, column: int) -> list[str]:
+        """The distinct values of a coded column ([] for the others): few, by design."""
+        return self._stores[column].distinct()
 
     def key(self, index: int) -> str:
         return self._stores[0][index]
@@ -133,6 +139,8 @@ class UsersTable(ScrollView, can_focus=True):
         self.store = RowStore(columns)
         self._widths: list[int] = []
         self._widths_for = -1
+        # per shown column: its index, its width, whether it is cut only after whole words
+        self._plan: list[tuple[int, int, bool]] = []
 
     # -- data ------------------------------------------------------------------------------
 
@@ -149,6 +157,7 @@ class UsersTable(ScrollView, can_focus=True):
         before = len(self.store)
         added = self.store.append(records)
         if added:
+            self._widths_for = -1  # a wider distinct value may have come
             self._resize()
             self.refresh()
             if before == 0:
@@ -157,6 +166,7 @@ class UsersTable(ScrollView, can_focus=True):
 
     def clear(self) -> None:
         self.store.clear()
+        self._widths_for = -1
         self.cursor_row = 0
         self._resize()
         self.scroll_to(y=0, animate=False, immediate=True)
@@ -225,20 +235,28 @@ class UsersTable(ScrollView, can_focus=True):
     # -- drawing ---------------------------------------------------------------------------
 
     def widths(self, total: int) -> list[int]:
-        """Cells per column for a line of `total` cells (one cell between columns)."""
+        """Cells per column for a line of `total` cells (one cell before each column; 0
+        for a column left out of a line this narrow)."""
         if total == self._widths_for:
             return self._widths
-        fixed = sum(c.width for c in self.columns if c.width) + len(self.columns)
-        flexible = [c for c in self.columns if not c.width]
-        share = max(0, total - fixed) // len(flexible) if flexible else 0
-        self._widths = [c.width or max(c.min_width, share) for c in self.columns]
+        rules = [c.width for c in self.columns]
+        # a column that fits its content measures its distinct values (a coded column's
+        # are few), never its rows
+        content = [
+            max((cell_len(printable(v)) for v in self.store.distinct(i)), default=0)
+            if c.coded
+            else (c.width.max or 0)
+            for i, c in enumerate(self.columns)
+        ]
+        self._widths = layout(rules, [c.title for c in self.columns], content, total, gap=1)
+        self._plan = [(i, w, rules[i].whole) for i, w in enumerate(self._widths) if w]
         self._widths_for = total
         return self._widths
 
     def _line(self, cells: Sequence[str], style: Style, width: int) -> Strip:
+        self.widths(width)
         text = "".join(
-            " " + set_cell_size(printable(cell), w)
-            for cell, w in zip(cells, self.widths(width), strict=True)
+            " " + fit_cell(printable(cells[i]), w, whole=whole) for i, w, whole in self._plan
         )
         return Strip([Segment(text, style)]).adjust_cell_length(width, style)
 
