@@ -48,13 +48,18 @@ class AttributesScreen(Screen[None]):
     AttributesScreen #hint { height: auto; color: $text-muted; padding: 0 1; }
     """
     BINDINGS = [
+        # The keys that open a dialog with a field are priority bindings: the app acts on
+        # them as it takes them, so the dialog is up before it routes the next key. A key
+        # the table takes first only reaches this screen's bindings after the table has
+        # had every key typed with it: they were lost, or acted on as the table's keys
+        # (`a` then "nickname": c verify, a add again...).
         Binding("enter", "edit", "Edit", id="edit", priority=True),
-        Binding("a", "add", "Add", id="add"),
+        Binding("a", "add", "Add", id="add", priority=True),
         Binding("d", "delete", "Delete", id="delete"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("r", "reload", "Reload", id="reload", show=False),
-        Binding("m", "metadata", "Metadata", id="metadata", show=False),
+        Binding("m", "metadata", "Metadata", id="metadata", show=False, priority=True),
         Binding("v", "view", "View value", id="view", show=False),
         Binding("c", "verify", "Verify code", id="verify", show=False),
         Binding("o", "app.outbox", "Outbox", id="outbox.screen"),
