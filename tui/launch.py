@@ -335,4 +335,6 @@ def run_editor(args: argparse.Namespace) -> int:
     finally:
         if backend is not None:
             backend.stop()
-    return 0
+    if app.exit_note:  # e.g. a refused access token and no way to sign in otherwise
+        sys.stderr.write(f"cognito-tui: {app.exit_note}\n")
+    return app.return_code or 0

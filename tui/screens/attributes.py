@@ -316,6 +316,8 @@ class AttributesScreen(Screen[None]):
     def on_failed(self, message: Failed) -> None:
         error = message.error
         self.before_reload = None
+        if self._given_token_refused(error, message.action):
+            return
         if error.needs_sign_in:
             self.pending_action = message.action
             from tui.screens.signin import SignInScreen
@@ -332,6 +334,46 @@ class AttributesScreen(Screen[None]):
             said = f"Not saved, edits kept: {said}"
         self.query_one(StatusLine).say(said, error=True)
         self.app.push_screen(_dialogs().ErrorDetails(_title(message.action, error), _detail(error)))
+
+    def _given_token_refused(self, error: CognitoError, action: str) -> bool:
+        """Cognito refused the token given with --access-token or COGNITO_ACCESS_TOKEN
+        (expired, revoked, or not a token of this pool): it cannot be refreshed. Say who
+        refused it, then offer a password sign-in when the app client is known, or quit
+        with the reason and the options that would allow one (one line, exit status 1)."""
+        given = self.app.options.access_token  # type: ignore[attr-defined]
+        tokens = self.session.tokens
+        if error.code != "NotAuthorizedException" or not given:
+            return False
+        if tokens is None or tokens.access_token != given:
+            return False  # signed in with a password since: the usual way
+        refused = f"The access token was refused. {error.said or error.description}"
+        refused = f"{refused.rstrip('.')} ({error.code})."
+        settings = self.session.settings
+        missing = [
+            option
+            for option, value in (
+                ("--pool-id", settings.pool_id),
+                ("--client-id", settings.client_id),
+            )
+            if not value
+        ]
+        if missing:
+            self.app.exit_note = (  # type: ignore[attr-defined]
+                f"{refused} Get a new token, or pass {' and '.join(missing)} to sign in with "
+                "a password."
+            )
+            self.app.exit(return_code=1)
+            return True
+        from tui.screens.signin import SignInScreen
+
+        self.pending_action = action
+        notice = f"{refused} Sign in with a password to go on."
+        self.query_one(StatusLine).say(notice, error=True)
+        self.app.push_screen(
+            SignInScreen(self.session.username or "", reauth=self.loaded, notice=notice),
+            self._resume,
+        )
+        return True
 
     def _resume(self, signed_in: bool | None) -> None:
         action, self.pending_action = self.pending_action, None
