@@ -278,7 +278,12 @@ def whole_at_every_size(term: SSHTerminal, message: str) -> None:
 
 @pytest.fixture
 def ssh_server(tmp_path: Path) -> Iterator[LoopbackSSH]:
-    server = LoopbackSSH(terminal_env(tmp_path))
+    # COLUMNS and LINES exported with a size the window does not keep (as pytest-xdist's
+    # workers do, and some login profiles): the editor must follow its terminal's real
+    # size. Textual read these first, at the start and at every window-size change, and
+    # drew at 80x24 in a window of any size.
+    env = {**terminal_env(tmp_path), "COLUMNS": "80", "LINES": "24"}
+    server = LoopbackSSH(env)
     try:
         yield server
     finally:
