@@ -37,7 +37,8 @@ from tui.core.errors import SIGNIN, CognitoError
 
 SSH = shutil.which("ssh")
 asyncssh = pytest.importorskip("asyncssh")
-# About 3.5 minutes and sensitive to a busy machine: `make test-ssh`, not `make test`.
+# Part of `make test` (about a minute of one worker on a busy machine: 55-72 s for the
+# four tests under -n 2 with two busy loops on two cores); `make test-ssh` runs it alone.
 pytestmark = [
     pytest.mark.ssh,
     pytest.mark.skipif(TMUX is None or SSH is None, reason="needs tmux and ssh"),
