@@ -88,6 +88,8 @@ class DaemonThreads(ThreadPoolExecutor):
 class CognitoApp(App[None]):
     TITLE = "cognito-tui"
     ENABLE_COMMAND_PALETTE = False
+    # why the app quit on its own, for the command to print as one line on stderr
+    exit_note = ""
     BINDINGS = [
         Binding("ctrl+o", "outbox", "Demo outbox", id="outbox", show=False),
         # replaces Textual's own ctrl+q, which quit at once: this one asks first when edits

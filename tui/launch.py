@@ -286,12 +286,25 @@ def leave_on_signals(app: Any, grace: float = 3.0) -> None:
         signal.signal(sig, leave)
 
 
+def follow_the_terminal_size() -> None:
+    """Drop COLUMNS and LINES when the editor draws on a terminal. Textual reads them
+    before the terminal's own size, at the start and again at every window-size change,
+    so exported values (a login profile's, pytest-xdist's workers') held the editor at
+    that size in a window of any other: over SSH at 120x40 it drew 80x24 and never
+    followed a resize. The terminal's size is the one that counts."""
+    if os.isatty(2):  # Textual draws on stderr
+        os.environ.pop("COLUMNS", None)
+        os.environ.pop("LINES", None)
+
+
 def run_app(app: Any) -> None:
-    """Run `app` in this process's terminal as the editor runs: Textual's output made safe
-    against a terminal that closes (tui/terminal_close.py), SIGHUP and SIGTERM handled
-    (leave_on_signals). The hang-up test runs a small drawing app through it."""
+    """Run `app` in this process's terminal as the editor runs: the terminal's own size
+    followed (follow_the_terminal_size), Textual's output made safe against a terminal
+    that closes (tui/terminal_close.py), SIGHUP and SIGTERM handled (leave_on_signals).
+    The hang-up test runs a small drawing app through it."""
     from tui.terminal_close import install
 
+    follow_the_terminal_size()
     install()
     leave_on_signals(app)
     app.run()
@@ -335,4 +348,6 @@ def run_editor(args: argparse.Namespace) -> int:
     finally:
         if backend is not None:
             backend.stop()
-    return 0
+    if app.exit_note:  # e.g. a refused access token and no way to sign in otherwise
+        sys.stderr.write(f"cognito-tui: {app.exit_note}\n")
+    return app.return_code or 0

@@ -105,3 +105,39 @@ def test_legible_in_every_terminal(embedded, tmp_path, term, no_color):
         assert "given_name" in screen and "read-write" in screen and "No pending" in screen
     finally:
         session.close()
+
+
+def test_a_refused_token_without_a_client_id_says_what_to_pass(embedded, tmp_path):
+    """The command, in a terminal: a revoked token (COGNITO_ACCESS_TOKEN) and no app
+    client to sign in with a password: one line on stderr, a non-zero exit status."""
+    from tui.core.connection import Connection, ConnectionSettings
+    from tui.core.session import EditorSession
+
+    user = embedded["users"][0]
+    settings = ConnectionSettings(
+        region=embedded["region"],
+        endpoint_url=embedded["endpoint_url"],
+        pool_id=embedded["user_pool_id"],
+        client_id=embedded["client_id"],
+    )
+    session = EditorSession(settings)
+    session.sign_in(user["username"], user["password"])
+    assert session.tokens is not None
+    token = str(session.tokens.access_token)
+    Connection(settings).call("GlobalSignOut", AccessToken=token)
+    env = {**terminal_env(tmp_path), "COGNITO_ACCESS_TOKEN": token}
+    command = editor_command(embedded, user["username"])
+    del command[command.index("--client-id") : command.index("--client-id") + 2]
+    err = tmp_path / "stderr.txt"
+    shell = " ".join(f"'{part}'" for part in command) + f" 2>'{err}'; echo exit=$?; sleep 60"
+    term = Terminal(["sh", "-c", shell], env)
+    try:
+        term.wait_for("exit=1")
+    finally:
+        term.close()
+    # the last of stderr, after the screen Textual drew there and gave back
+    assert err.read_text().endswith(
+        "cognito-tui: The access token was refused. Cognito said: Access Token has been "
+        "revoked (NotAuthorizedException). Get a new token, or pass --client-id to sign in "
+        "with a password.\n"
+    )

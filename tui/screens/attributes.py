@@ -37,13 +37,18 @@ class AttributesScreen(AppScreen[None]):
     AttributesScreen #hint { height: auto; color: $text-muted; padding: 0 1; }
     """
     BINDINGS = [
+        # The keys that open a dialog with a field are priority bindings: the app acts on
+        # them as it takes them, so the dialog is up before it routes the next key. A key
+        # the table takes first only reaches this screen's bindings after the table has
+        # had every key typed with it: they were lost, or acted on as the table's keys
+        # (`a` then "nickname": c verify, a add again...).
         Binding("enter", "edit", "Edit", id="edit", priority=True),
-        Binding("a", "add", "Add", id="add"),
+        Binding("a", "add", "Add", id="add", priority=True),
         Binding("d", "delete", "Delete", id="delete"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("r", "reload", "Reload", id="reload", show=False),
-        Binding("m", "metadata", "Metadata", id="metadata", show=False),
+        Binding("m", "metadata", "Metadata", id="metadata", show=False, priority=True),
         Binding("v", "view", "View value", id="view", show=False),
         Binding("c", "verify", "Verify code", id="verify", show=False),
         Binding("o", "app.outbox", "Outbox", id="outbox.screen"),
@@ -214,6 +219,8 @@ class AttributesScreen(AppScreen[None]):
     def _failed(self, error: CognitoError, action: str) -> None:
         """A call failed; `action` names what was being done, so it can be resumed."""
         self.before_reload = None
+        if self._given_token_refused(error, action):
+            return
         if error.needs_sign_in:
             self.pending_action = action
             from tui.screens.signin import SignInScreen
@@ -230,6 +237,46 @@ class AttributesScreen(AppScreen[None]):
             said = f"Not saved, edits kept: {said}"
         self.query_one(StatusLine).say(said, error=True)
         self.app.push_screen(_dialogs().ErrorDetails(_title(action, error), _detail(error)))
+
+    def _given_token_refused(self, error: CognitoError, action: str) -> bool:
+        """Cognito refused the token given with --access-token or COGNITO_ACCESS_TOKEN
+        (expired, revoked, or not a token of this pool): it cannot be refreshed. Say who
+        refused it, then offer a password sign-in when the app client is known, or quit
+        with the reason and the options that would allow one (one line, exit status 1)."""
+        given = self.app.options.access_token
+        tokens = self.session.tokens
+        if error.code != "NotAuthorizedException" or not given:
+            return False
+        if tokens is None or tokens.access_token != given:
+            return False  # signed in with a password since: the usual way
+        refused = f"The access token was refused. {error.said or error.description}"
+        refused = f"{refused.rstrip('.')} ({error.code})."
+        settings = self.session.settings
+        missing = [
+            option
+            for option, value in (
+                ("--pool-id", settings.pool_id),
+                ("--client-id", settings.client_id),
+            )
+            if not value
+        ]
+        if missing:
+            self.app.exit_note = (
+                f"{refused} Get a new token, or pass {' and '.join(missing)} to sign in with "
+                "a password."
+            )
+            self.app.exit(return_code=1)
+            return True
+        from tui.screens.signin import SignInScreen
+
+        self.pending_action = action
+        notice = f"{refused} Sign in with a password to go on."
+        self.query_one(StatusLine).say(notice, error=True)
+        self.app.push_screen(
+            SignInScreen(self.session.username or "", reauth=self.loaded, notice=notice),
+            self._resume,
+        )
+        return True
 
     def _resume(self, signed_in: bool | None) -> None:
         action, self.pending_action = self.pending_action, None

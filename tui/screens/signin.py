@@ -39,10 +39,12 @@ class SignInScreen(AppScreen[bool]):
         Binding("ctrl+q", "app.quit", "Quit", id="signin.quit", priority=True),
     ]
 
-    def __init__(self, username: str = "", reauth: bool = False) -> None:
+    def __init__(self, username: str = "", reauth: bool = False, notice: str = "") -> None:
+        """`notice`: why a sign-in is asked for (a refused access token), shown first."""
         super().__init__()
         self.username = username
         self.reauth = reauth
+        self.notice = notice
         self.method = "srp"
 
     def compose(self) -> ComposeResult:
@@ -67,6 +69,8 @@ class SignInScreen(AppScreen[bool]):
     def on_mount(self) -> None:
         self.query_one(SessionHeader).show_info(self.session.info())
         self.query_one("#password" if self.username else "#username", Input).focus()
+        if self.notice:
+            self.query_one(StatusLine).say(self.notice, error=True)
 
     def action_toggle_method(self) -> None:
         self.method = "password" if self.method == "srp" else "srp"
