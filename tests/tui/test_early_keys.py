@@ -12,8 +12,7 @@ from typing import Any
 from textual import events
 from textual.widgets import Input, TextArea
 
-from tests.tui.conftest import editor, new_user, settle
-from tests.tui.test_flows import open_editor, select
+from tests.tui.support import editor, new_user, open_editor, select, settle
 from tui.screens.modals import AddAttribute, ClientMetadataEditor, EditValue
 
 

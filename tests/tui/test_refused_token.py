@@ -8,7 +8,7 @@ from typing import Any
 
 from textual.widgets import Input
 
-from tests.tui.conftest import editor, new_user, settings_for, settle
+from tests.tui.support import editor, new_user, settings_for, settle
 from tui.core.connection import Connection
 from tui.core.session import EditorSession
 from tui.screens.attributes import AttributesScreen
