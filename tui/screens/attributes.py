@@ -121,9 +121,11 @@ class AttributesScreen(Screen[None]):
     # -- table -----------------------------------------------------------------------------
 
     def _add_columns(self, table: DataTable[Text]) -> None:
-        table.add_column("Attribute", width=self.name_width, key="name")
-        table.add_column("Value", width=self.value_width, key="value")
-        table.add_column("State", width=STATE_WIDTH, key="state")
+        # Text labels: a str label is parsed as Rich markup, whose first use loads Rich's
+        # emoji table (a few ms of the first frame, for three plain words)
+        table.add_column(Text("Attribute"), width=self.name_width, key="name")
+        table.add_column(Text("Value"), width=self.value_width, key="value")
+        table.add_column(Text("State"), width=STATE_WIDTH, key="state")
 
     def _shown_names(self) -> list[str]:
         return [
