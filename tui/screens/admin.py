@@ -226,7 +226,7 @@ class UsersScreen(Screen[None]):
         self.search_query: Query | None = None
         self.filter: str | None = None  # the ListUsers Filter of a server-side search
         self.next_token: str | None = None
-        self.loading = False
+        self.fetching = False
         self.exhausted = False
         self.loaded = 0
         self.scanning: threading.Event | None = None  # set to cancel the running scan
@@ -270,7 +270,7 @@ class UsersScreen(Screen[None]):
     def action_reload(self) -> None:
         self._cancel_scan()
         self.table.clear()
-        self.next_token, self.exhausted, self.loaded, self.loading = None, False, 0, False
+        self.next_token, self.exhausted, self.loaded, self.fetching = None, False, 0, False
         if self.search_query is not None and not self.search_query.server_side:
             self._start_scan(self.search_query)
             return
@@ -278,9 +278,9 @@ class UsersScreen(Screen[None]):
         self._page()
 
     def _page(self) -> None:
-        if self.loading or self.exhausted or self.scanning is not None:
+        if self.fetching or self.exhausted or self.scanning is not None:
             return
-        self.loading = True
+        self.fetching = True
         self._fetch(self.filter, self.next_token)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="io")
@@ -297,7 +297,7 @@ class UsersScreen(Screen[None]):
         self.app.call_from_thread(self._show, page.users, page.next_token, filter)
 
     def _show(self, users: list[UserRecord], token: str | None, filter: str | None) -> None:
-        self.loading = False
+        self.fetching = False
         if filter != self.filter or self.scanning is not None:
             return  # an answer to a listing replaced since
         self.table.append(users)
@@ -312,7 +312,7 @@ class UsersScreen(Screen[None]):
             self._page()
 
     def _failed(self, error: CognitoError) -> None:
-        self.loading = False
+        self.fetching = False
         self.query_one(StatusLine).say(error.human(ADMIN), error=True)
 
     @on(UsersTable.Highlighted)
