@@ -37,8 +37,15 @@ def _needs(what: str, extra: str, handler: Any) -> Any:
     return run
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line. With `argv`, a subcommand's own options (and the module
+    that defines them) are added only when its name is among the arguments: the editor's
+    start, the common case, then imports none of the subcommands' modules. A subcommand
+    whose name is absent cannot be chosen, so the parse is the same either way."""
     from tui.launch import EPILOG, add_editor_arguments
+
+    def wanted(name: str) -> bool:
+        return argv is None or name in argv
 
     parser = argparse.ArgumentParser(
         prog="cognito-tui",
@@ -52,8 +59,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_editor_arguments(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    from tui.embedded import cli as embedded
-
     embedded_parser = commands.add_parser(
         "embedded",
         help="run a local Cognito user pool service (for the demo, recording and tests)",
@@ -61,10 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
         "behaviour moto lacks. Prints one JSON line (endpoint, pool, client, users), then "
         "serves until SIGINT or SIGTERM; verification codes are printed on stderr.",
     )
-    embedded.add_arguments(embedded_parser)
-    embedded_parser.set_defaults(handler=_needs("cognito-tui embedded", "embedded", embedded.run))
+    if wanted("embedded"):
+        from tui.embedded import cli as embedded
 
-    from tui import bulk_cli
+        embedded.add_arguments(embedded_parser)
+        embedded_parser.set_defaults(
+            handler=_needs("cognito-tui embedded", "embedded", embedded.run)
+        )
 
     bulk_parser = commands.add_parser(
         "bulk",
@@ -73,9 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
         "previews (--dry-run) or applies them under a rate limit, and resumes an "
         "interrupted run from its journal.",
     )
-    bulk_cli.add_arguments(bulk_parser)
+    if wanted("bulk"):
+        from tui import bulk_cli
 
-    from tui import users_cli
+        bulk_cli.add_arguments(bulk_parser)
 
     users_parser = commands.add_parser(
         "users",
@@ -83,15 +92,20 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write a pool's users, or those matching --where, as CSV or JSON Lines; "
         "a condition ListUsers cannot answer (custom attributes, contains, regex, not set) "
         "scans the pool at --rate requests per second.",
-        epilog=users_cli.EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    users_cli.add_arguments(users_parser)
+    if wanted("users"):
+        from tui import users_cli
+
+        users_parser.epilog = users_cli.EPILOG
+        users_cli.add_arguments(users_parser)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:

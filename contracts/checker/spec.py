@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import os
 import re
 from collections.abc import Iterable
@@ -24,11 +23,16 @@ from typing import Any, NamedTuple
 import jsonschema_rs
 
 from contracts.checker.model import COMMON_PREFIX, DEFS, SCHEMA_DIALECT
+from contracts.checker.shapes import (  # noqa: F401 - shape_schemas: its old home
+    COMMON_ERRORS_FILE,
+    DATA,
+    EXTRA_SECRETS_FILE,
+    cache_dir,
+    shape_schemas,
+    source_digest,
+)
 from contracts.checker.violations import Violation, json_path, json_type, plural, show
 
-DATA = Path(__file__).parent / "data"
-COMMON_ERRORS_FILE = DATA / "common_errors.toml"
-EXTRA_SECRETS_FILE = DATA / "extra_secrets.toml"
 ALLOWLIST_FILE = DATA / "allowlist.toml"
 KINDS = ("input", "output", "error")
 _PATTERN_OPTIONS = jsonschema_rs.FancyRegexOptions()
@@ -49,23 +53,8 @@ def normalise_error_type(value: str) -> str:
 # Loading and caching
 
 
-def _cache_dir() -> Path:
-    env = os.environ.get("COGNITO_CONTRACTS_CACHE")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "cognito-tui"
-
-
-def _source_digest() -> str:
-    """Changes whenever the compiler, the regex translator or the common-error list does."""
-    here = Path(__file__).parent
-    h = hashlib.sha256()
-    for name in ("compiler.py", "javaregex.py", "model.py"):
-        h.update((here / name).read_bytes())
-    h.update(COMMON_ERRORS_FILE.read_bytes())
-    h.update(EXTRA_SECRETS_FILE.read_bytes())
-    return h.hexdigest()[:16]
+_cache_dir = cache_dir  # the names this module has always had
+_source_digest = source_digest
 
 
 def load_common_errors(path: Path = COMMON_ERRORS_FILE) -> list[str]:
@@ -118,31 +107,6 @@ def _write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-
-
-def shape_schemas(*names: str, cache: bool = True) -> dict[str, dict[str, Any]]:
-    """The compiled schemas of a few simple (string, number) shapes, e.g. to check
-    command-line values before anything else starts. Read from a small file beside the
-    cached spec (a JSON read of well under a millisecond), written from the full spec the
-    first time; the key is the spec's own, so the two can never disagree."""
-    import orjson
-
-    from contracts.checker.model import botocore_version
-
-    key = f"shapes-{botocore_version()}-{_source_digest()}-{'-'.join(sorted(names))}.json"
-    path = _cache_dir() / key
-    if cache:
-        try:
-            found: dict[str, dict[str, Any]] = orjson.loads(path.read_bytes())
-            return found
-        except (OSError, ValueError):
-            pass
-    defs = load_compiled(cache)["defs"]
-    out = {name: defs[name] for name in names}
-    if cache:
-        with contextlib.suppress(OSError):
-            _write_atomic(path, orjson.dumps(out))
-    return out
 
 
 def load_compiled(cache: bool = True) -> dict[str, Any]:

@@ -72,7 +72,7 @@ def settings_problems(settings: ConnectionSettings) -> list[str]:
     checks.append(("--client-id", settings.client_id, "ClientIdType", "letters, digits, + and _"))
     wanted = [shape for _, value, shape, _ in checks if value is not None]
     if wanted:
-        from contracts.checker.spec import shape_schemas
+        from contracts.checker.shapes import shape_schemas
 
         schemas = shape_schemas(*sorted(set(wanted)))
         for option, value, shape, example in checks:

@@ -229,7 +229,7 @@ class UsersScreen(AppScreen[None]):
         self.search_query: Query | None = None
         self.filter: str | None = None  # the ListUsers Filter of a server-side search
         self.next_token: str | None = None
-        self.loading = False
+        self.fetching = False
         self.exhausted = False
         self.loaded = 0
         self.scanning: threading.Event | None = None  # set to cancel the running scan
@@ -273,7 +273,7 @@ class UsersScreen(AppScreen[None]):
     def action_reload(self) -> None:
         self._cancel_scan()
         self.table.clear()
-        self.next_token, self.exhausted, self.loaded, self.loading = None, False, 0, False
+        self.next_token, self.exhausted, self.loaded, self.fetching = None, False, 0, False
         if self.search_query is not None and not self.search_query.server_side:
             self._start_scan(self.search_query)
             return
@@ -281,9 +281,9 @@ class UsersScreen(AppScreen[None]):
         self._page()
 
     def _page(self) -> None:
-        if self.loading or self.exhausted or self.scanning is not None:
+        if self.fetching or self.exhausted or self.scanning is not None:
             return
-        self.loading = True
+        self.fetching = True
         self._fetch(self.filter, self.next_token)
 
     def _fetch(self, filter: str | None, token: str | None) -> None:
@@ -298,7 +298,7 @@ class UsersScreen(AppScreen[None]):
         )
 
     def _show(self, users: list[UserRecord], token: str | None, filter: str | None) -> None:
-        self.loading = False
+        self.fetching = False
         if filter != self.filter or self.scanning is not None:
             return  # an answer to a listing replaced since
         self.table.append(users)
@@ -313,7 +313,7 @@ class UsersScreen(AppScreen[None]):
             self._page()
 
     def _failed(self, error: CognitoError) -> None:
-        self.loading = False
+        self.fetching = False
         self.query_one(StatusLine).say(error.human(ADMIN), error=True)
 
     @on(UsersTable.Highlighted)

@@ -121,7 +121,9 @@ class AttributeTable(DataTable[Text]):
         # the widths until the table's width is known (the value column's is a guess)
         self.widths = {c.key: c.width.cells or c.width.max or 34 for c in self.spec}
         for column in self.spec:
-            self.add_column(column.title, width=self.widths[column.key], key=column.key)
+            # Text titles: a str is parsed as Rich markup, whose first use loads Rich's
+            # emoji table (a few ms of the first frame, for three plain words)
+            self.add_column(Text(column.title), width=self.widths[column.key], key=column.key)
 
     @property
     def selected_key(self) -> str | None:
@@ -158,7 +160,7 @@ class AttributeTable(DataTable[Text]):
             keep = self.cursor_row
             self.clear(columns=True)
             for column in self.shown:
-                self.add_column(column.title, width=self.widths[column.key], key=column.key)
+                self.add_column(Text(column.title), width=self.widths[column.key], key=column.key)
             for row in self.rows_shown:
                 self.add_row(*self._cells(row), key=row.key)
             if self.row_count:
