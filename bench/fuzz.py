@@ -59,6 +59,7 @@ OPERATIONS = [
 ]
 RESULTS = ROOT / "bench" / "results" / "fuzz.json"
 EXAMPLES_KEPT = 5
+EXAMPLE_BYTES = 400  # of each kept example's request body
 # Seconds to wait for one answer (generated bodies reach megabytes).
 TIMEOUT = 60.0
 
@@ -67,11 +68,22 @@ class Tally:
     def __init__(self) -> None:
         self.requests = 0
         self.by_operation: Counter[str] = Counter()
+        self.succeeded: Counter[str] = Counter()
+        self.stateful_succeeded: Counter[str] = Counter()
+        self.in_sequence = False
         self.statuses: Counter[str] = Counter()
         self.failures: Counter[str] = Counter()
         self.failed_requests = 0
         self.examples: dict[str, list[str]] = {}
         self.seconds = 0.0
+        self.cpu_seconds = 0.0  # this process's CPU: generation, judging, and the embedded backend
+        # Where the time went, per operation: generating, the HTTP call, judging.
+        self.spent: dict[str, Counter[str]] = {}
+        self.largest_body: Counter[str] = Counter()
+        self.phases: dict[str, dict[str, float]] = {}
+
+    def spend(self, operation: str, part: str, seconds: float) -> None:
+        self.spent.setdefault(operation, Counter())[part] += seconds
 
     def judge(self, spec: Any, operation: str, response: Any) -> None:
         from contracts.schemathesis_hooks import judge
@@ -79,8 +91,16 @@ class Tally:
         self.requests += 1
         self.by_operation[operation] += 1
         answer = _error_type(response)
+        if response.status_code == 200:
+            self.succeeded[operation] += 1
+            if self.in_sequence:
+                self.stateful_succeeded[operation] += 1
         self.statuses[f"{operation} {response.status_code} {answer}".strip()] += 1
+        sent = response.request.body or b""
+        self.largest_body[operation] = max(self.largest_body[operation], len(sent))
+        started = time.perf_counter()
         problems = judge(spec, operation, response.request, response)
+        self.spend(operation, "judge", time.perf_counter() - started)
         if problems:
             self.failed_requests += 1
         for problem in problems:
@@ -92,7 +112,8 @@ class Tally:
             self.failures[check] += 1
             kept = self.examples.setdefault(check, [])
             if len(kept) < EXAMPLES_KEPT:
-                kept.append(HOOKS.redact(f"{operation}: {problem[:300]}"))
+                sent = bytes(response.request.body or b"")[:EXAMPLE_BYTES]
+                kept.append(HOOKS.redact(f"{operation}: {problem[:300]} (sent {sent!r})"))
 
     def transport_error(self, operation: str, error: Exception) -> None:
         """No answer within TIMEOUT (or no connection): counted as a failure of its own."""
@@ -110,11 +131,22 @@ class Tally:
             "requests": self.requests,
             "operations": len(self.by_operation),
             "requests_by_operation": dict(sorted(self.by_operation.items())),
+            "answered_200_by_operation": {
+                op: self.succeeded[op] for op in sorted(self.by_operation)
+            },
+            "stateful_answered_200_by_operation": dict(sorted(self.stateful_succeeded.items())),
             "failed_requests": self.failed_requests,
             "failures_by_check": dict(self.failures.most_common()),
             "failure_examples": self.examples,
             "answers": dict(self.statuses.most_common(60)),
             "seconds": round(self.seconds, 1),
+            "cpu_seconds": round(self.cpu_seconds, 1),
+            "phases": self.phases,
+            "seconds_by_operation": {
+                op: {part: round(t, 2) for part, t in sorted(parts.items())}
+                for op, parts in sorted(self.spent.items())
+            },
+            "largest_body_bytes": dict(self.largest_body.most_common()),
         }
 
 
@@ -145,6 +177,8 @@ def run_target(label: str, target: Any, per_operation: int, stateful: int, seed:
     http = requests.Session()
     base = target.endpoint
     started = time.perf_counter()
+    cpu_started = time.process_time()
+    clock = [started]  # when the previous example's call and judging ended
     for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):
         for operation in OPERATIONS:
             api = schema[operation_path(spec, operation)]["POST"]
@@ -160,13 +194,20 @@ def run_target(label: str, target: Any, per_operation: int, stateful: int, seed:
             @given(case=api.as_strategy(generation_mode=mode))
             def send(case: Any) -> None:
                 operation = hooks.HOOKS.operation_of(case) or "?"
+                started = time.perf_counter()
+                tally.spend(operation, "generate", started - clock[0])
                 try:
                     response = case.call(base_url=base, session=http, timeout=TIMEOUT)
                 except requests.RequestException as error:
                     tally.transport_error(operation, error)
                     return
+                finally:
+                    tally.spend(operation, "call", time.perf_counter() - started)
+                    clock[0] = time.perf_counter()
                 tally.judge(spec, operation, response)
+                clock[0] = time.perf_counter()
 
+            clock[0] = time.perf_counter()
             send()
         print(f"  {label}: {mode.value} done, {tally.requests} requests", flush=True)
 
@@ -179,6 +220,9 @@ def run_target(label: str, target: Any, per_operation: int, stateful: int, seed:
             if operation is not None:
                 tally.judge(spec, operation, response)
 
+    stateless_seconds = time.perf_counter() - started
+    stateless_requests = tally.requests
+    tally.in_sequence = True
     if stateful:
         Sequences.run(
             settings=settings(
@@ -191,6 +235,14 @@ def run_target(label: str, target: Any, per_operation: int, stateful: int, seed:
             )
         )
     tally.seconds = time.perf_counter() - started
+    tally.cpu_seconds = time.process_time() - cpu_started
+    tally.phases = {
+        "stateless": {"requests": stateless_requests, "seconds": round(stateless_seconds, 1)},
+        "stateful": {
+            "requests": tally.requests - stateless_requests,
+            "seconds": round(tally.seconds - stateless_seconds, 1),
+        },
+    }
     http.close()
     hooks.HOOKS.configure(None)
     return tally
@@ -288,6 +340,8 @@ def main() -> None:
             f"in {figures['seconds']} s, {figures['failed_requests']} failed; by check: "
             f"{figures['failures_by_check'] or 'none'}"
         )
+        print(f"  200 answers by operation: {figures['answered_200_by_operation']}")
+        print(f"  200 answers in sequences: {figures['stateful_answered_200_by_operation']}")
     print(f"wrote {args.out}")
 
 

@@ -70,3 +70,13 @@ def test_destructive_operations_keep_their_generated_ids(signer):
     case = case_for("AdminDeleteUser", {"UserPoolId": "us-east-1_x", "Username": "someone"})
     request, _ = prepared(case, signer)
     assert b'"UserPoolId":"us-east-1_x"' in request.body
+
+
+def test_admin_create_user_never_names_the_run_s_own_user(signer):
+    """RESEND would give the signed-in user a new temporary password: the generated name
+    stays (the real pool is still filled in)."""
+    signer.target.username = "fuzz-user"
+    body = {"UserPoolId": "us-east-1_x", "Username": "someone", "MessageAction": "RESEND"}
+    request, _ = prepared(case_for("AdminCreateUser", body), signer)
+    assert b'"Username":"someone"' in request.body
+    assert b'"UserPoolId":"us-east-1_realpool"' in request.body
