@@ -126,6 +126,12 @@ class Tally:
         if len(kept) < EXAMPLES_KEPT:
             kept.append(f"{operation}: {type(error).__name__}")
 
+    def aborted(self, error: Exception) -> None:
+        """The stateful run stopped early (an exception inside a sequence): counted once."""
+        check = f"stateful-aborted:{type(error).__name__}"
+        self.failures[check] += 1
+        self.examples.setdefault(check, []).append(HOOKS.redact(str(error)[:300]))
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "requests": self.requests,
@@ -158,6 +164,23 @@ def _error_type(response: Any) -> str:
     except ValueError:
         return "(not JSON)"
     return str(body.get("__type", "")) if isinstance(body, dict) else "(not an object)"
+
+
+def run_sequences(machine: Any, examples: int) -> None:
+    from hypothesis import HealthCheck, Phase, settings
+
+    machine.run(
+        settings=settings(
+            max_examples=examples,
+            stateful_step_count=10,
+            database=None,
+            deadline=None,
+            derandomize=True,
+            # a failing sequence is reported as it is: shrinking would replay it many times
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+    )
 
 
 def run_target(label: str, target: Any, per_operation: int, stateful: int, seed: int) -> Tally:
@@ -198,7 +221,7 @@ def run_target(label: str, target: Any, per_operation: int, stateful: int, seed:
                 tally.spend(operation, "generate", started - clock[0])
                 try:
                     response = case.call(base_url=base, session=http, timeout=TIMEOUT)
-                except requests.RequestException as error:
+                except Exception as error:  # no answer, or the hooks could not sign in
                     tally.transport_error(operation, error)
                     return
                 finally:
@@ -213,7 +236,7 @@ def run_target(label: str, target: Any, per_operation: int, stateful: int, seed:
 
     class Sequences(schema.as_state_machine()):  # type: ignore[misc]
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
-            return {"base_url": base, "session": http}
+            return {"base_url": base, "session": http, "timeout": TIMEOUT}
 
         def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
             operation = hooks.HOOKS.operation_of(case)
@@ -224,16 +247,10 @@ def run_target(label: str, target: Any, per_operation: int, stateful: int, seed:
     stateless_requests = tally.requests
     tally.in_sequence = True
     if stateful:
-        Sequences.run(
-            settings=settings(
-                max_examples=stateful,
-                stateful_step_count=10,
-                database=None,
-                deadline=None,
-                derandomize=True,
-                suppress_health_check=list(HealthCheck),
-            )
-        )
+        try:
+            run_sequences(Sequences, stateful)
+        except Exception as error:  # a sequence that cannot go on is a finding, not a crash
+            tally.aborted(error)
     tally.seconds = time.perf_counter() - started
     tally.cpu_seconds = time.process_time() - cpu_started
     tally.phases = {
@@ -257,13 +274,33 @@ def main() -> None:
     args = parser.parse_args()
     source = source_state()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    # One stateful scenario per 20 stateless requests, 10 steps at most each.
+    # One stateful scenario per 200 stateless requests, 10 steps at most each.
     per_operation = max(2, args.requests // len(OPERATIONS))
     stateful = max(1, args.requests // 200)
 
     from contracts.schemathesis_hooks import Target
 
     results: dict[str, Any] = {}
+
+    def write() -> None:
+        report = {
+            "benchmark": "schemathesis fuzzing through contracts.schemathesis_hooks",
+            "requested_stateless_requests": args.requests,
+            "operations": OPERATIONS,
+            "seed": args.seed,
+            "checks": [
+                "server-error",
+                "spec:<rule> (status, media type, output shape, modeled error types)",
+                "refusal-format (invalid input refused as AWS's 'N validation error(s) detected')",
+                "refused-valid-input",
+            ],
+            "baseline": "stock moto ThreadedMotoServer, same operations, seed and counts",
+            "results": results,
+            "source": source,
+        }
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, indent=2) + "\n")
+
     if args.target in ("both", "embedded"):
         from tui.embedded import EmbeddedCognito
 
@@ -283,6 +320,7 @@ def main() -> None:
             results["embedded"] = run_target(
                 "embedded", target, per_operation, stateful, args.seed
             ).as_dict()
+            write()
     if args.target in ("both", "moto"):
         import os
         import secrets
@@ -314,26 +352,10 @@ def main() -> None:
             results["moto"] = run_target(
                 "moto", target, per_operation, stateful, args.seed
             ).as_dict()
+            write()
         finally:
             server.stop()
 
-    report = {
-        "benchmark": "schemathesis fuzzing through contracts.schemathesis_hooks",
-        "requested_stateless_requests": args.requests,
-        "operations": OPERATIONS,
-        "seed": args.seed,
-        "checks": [
-            "server-error",
-            "spec:<rule> (status, media type, output shape, modeled error types)",
-            "refusal-format (invalid input refused as AWS's 'N validation error(s) detected')",
-            "refused-valid-input",
-        ],
-        "baseline": "stock moto ThreadedMotoServer, same operations, seed and counts",
-        "results": results,
-        "source": source,
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
     for label, figures in results.items():
         print(
             f"{label}: {figures['requests']} requests over {figures['operations']} operations "

@@ -248,25 +248,36 @@ class Hooks:
             return None
         now = time.monotonic()
         if self._token is None or now - self._token[1] > TOKEN_REUSE_SECONDS:
-            target = self.target
-            assert target is not None and target.username and target.password
-            result = self._cognito().initiate_auth(
-                ClientId=target.client_id,
-                AuthFlow="USER_PASSWORD_AUTH",
-                AuthParameters={
-                    "USERNAME": target.username,
-                    "PASSWORD": target.password,
-                    **self._secret_hash(target.username),
-                },
-            )
-            tokens = result.get("AuthenticationResult")
-            if not tokens:
-                raise SetupError(
-                    f"signing in as {target.username} answered the challenge "
-                    f"{result.get('ChallengeName')}: use a user without MFA or pending challenges"
-                )
-            self._token = (tokens["AccessToken"], now)
+            try:
+                self._token = (self._sign_in(), now)
+            except Exception:
+                if self._token is None:
+                    raise
+                # Signing in again failed (generated requests may have changed the user):
+                # the token in hand stays in use until it is refused; try again a minute on.
+                self._token = (self._token[0], now - TOKEN_REUSE_SECONDS + 60.0)
         return self._token[0]
+
+    def _sign_in(self) -> str:
+        """A fresh access token for the configured user (USER_PASSWORD_AUTH)."""
+        target = self.target
+        assert target is not None and target.username and target.password
+        result = self._cognito().initiate_auth(
+            ClientId=target.client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={
+                "USERNAME": target.username,
+                "PASSWORD": target.password,
+                **self._secret_hash(target.username),
+            },
+        )
+        tokens = result.get("AuthenticationResult")
+        if not tokens:
+            raise SetupError(
+                f"signing in as {target.username} answered the challenge "
+                f"{result.get('ChallengeName')}: use a user without MFA or pending challenges"
+            )
+        return str(tokens["AccessToken"])
 
     def session(self) -> str | None:
         """A real sign-in session: USER_SRP_AUTH's PASSWORD_VERIFIER challenge, unanswered."""
