@@ -13,7 +13,10 @@ On import this module registers, globally for the process:
   the configured user) whenever the generated value is a valid one, so requests reach
   the logic behind authentication and lookup, while invalid values are left for the
   server to refuse; on the embedded backend, fills `VerifyUserAttribute`'s code with the
-  code it last delivered; and signs the operations the model marks as needing SigV4
+  code it last delivered; with the compact rendering (`--compact`), stretches a string
+  generated longer than its lowered limit to just past the model's own limit (`stretch`),
+  so negative cases stay negative without generating 131,072 characters; and signs the
+  operations the model marks as needing SigV4
   (every one not `authtype: none`) with botocore's signer when credentials are found;
 - an `after_call` hook that remembers tokens the server hands out, so a stateful link that
   carries one is not overridden.
@@ -34,7 +37,8 @@ are read from the backend's `/_embedded/info` when COGNITO_ST_POOL_ID is unset, 
 unsigned admin calls are accepted.
 
 Operations that would delete, disable, sign out or lock the signed-in user or its pool
-(`DESTRUCTIVE`) keep their generated identifiers, so a run cannot destroy its own fixture.
+(`DESTRUCTIVE`) keep their generated identifiers, and AdminCreateUser its generated user
+name (`KEPT_GENERATED`), so a run cannot destroy or lock out its own fixture.
 Generated requests, and so schemathesis's failure reports, carry the real access token
 and session; the password is only ever sent in the hooks' own sign-in.
 """
@@ -52,12 +56,12 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import orjson
 
 from contracts.checker.model import DEFS
-from contracts.checker.openapi import PATH_PREFIX
+from contracts.checker.openapi import COMPONENTS, MODEL_MAX_LENGTH, PATH_PREFIX
 from contracts.checker.spec import Spec, default_spec
 
 SPEC: Spec = default_spec()
@@ -96,6 +100,10 @@ DESTRUCTIVE = frozenset(
         "VerifySoftwareToken",
     }
 )
+# Members kept as generated for one operation: AdminCreateUser with MessageAction RESEND
+# gives the named user a new temporary password (the model's documentation; stock moto
+# even replaces the user), so it never names the run's own user.
+KEPT_GENERATED: dict[str, frozenset[str]] = {"AdminCreateUser": frozenset({"Username"})}
 # How long a sign-in's tokens and an SRP session are reused before the hooks sign in again.
 TOKEN_REUSE_SECONDS = 600.0
 SESSION_REUSE_SECONDS = 60.0
@@ -240,25 +248,36 @@ class Hooks:
             return None
         now = time.monotonic()
         if self._token is None or now - self._token[1] > TOKEN_REUSE_SECONDS:
-            target = self.target
-            assert target is not None and target.username and target.password
-            result = self._cognito().initiate_auth(
-                ClientId=target.client_id,
-                AuthFlow="USER_PASSWORD_AUTH",
-                AuthParameters={
-                    "USERNAME": target.username,
-                    "PASSWORD": target.password,
-                    **self._secret_hash(target.username),
-                },
-            )
-            tokens = result.get("AuthenticationResult")
-            if not tokens:
-                raise SetupError(
-                    f"signing in as {target.username} answered the challenge "
-                    f"{result.get('ChallengeName')}: use a user without MFA or pending challenges"
-                )
-            self._token = (tokens["AccessToken"], now)
+            try:
+                self._token = (self._sign_in(), now)
+            except Exception:
+                if self._token is None:
+                    raise
+                # Signing in again failed (generated requests may have changed the user):
+                # the token in hand stays in use until it is refused; try again a minute on.
+                self._token = (self._token[0], now - TOKEN_REUSE_SECONDS + 60.0)
         return self._token[0]
+
+    def _sign_in(self) -> str:
+        """A fresh access token for the configured user (USER_PASSWORD_AUTH)."""
+        target = self.target
+        assert target is not None and target.username and target.password
+        result = self._cognito().initiate_auth(
+            ClientId=target.client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={
+                "USERNAME": target.username,
+                "PASSWORD": target.password,
+                **self._secret_hash(target.username),
+            },
+        )
+        tokens = result.get("AuthenticationResult")
+        if not tokens:
+            raise SetupError(
+                f"signing in as {target.username} answered the challenge "
+                f"{result.get('ChallengeName')}: use a user without MFA or pending challenges"
+            )
+        return str(tokens["AccessToken"])
 
     def session(self) -> str | None:
         """A real sign-in session: USER_SRP_AUTH's PASSWORD_VERIFIER challenge, unanswered."""
@@ -304,8 +323,9 @@ class Hooks:
         target = self.target
         if target is None or not target.embedded:
             return None
+        query = urlencode({"username": target.username or "", "attribute": attribute, "last": 1})
         try:
-            with _DIRECT.open(target.endpoint + "/_embedded/outbox", timeout=5) as answer:
+            with _DIRECT.open(f"{target.endpoint}/_embedded/outbox?{query}", timeout=5) as answer:
                 deliveries = json.loads(answer.read())
         except (OSError, ValueError):
             return None
@@ -350,11 +370,16 @@ class Hooks:
             headers["X-Amz-Target"] = f"{self.spec.target_prefix}.{operation}"
             case.headers = headers
             if isinstance(case.body, dict):
+                case.body = stretch(_components(case), self._input_ref(operation), case.body)
                 self._fill(operation, case.body)
             if not self.spec.operations[operation].unsigned:
                 self._cognito()
                 if self._credentials is not None:
                     kwargs["auth"] = SigV4(self._credentials, target.region)
+
+    def _input_ref(self, operation: str) -> dict[str, Any]:
+        shape = self.spec.operations[operation].input
+        return {"$ref": COMPONENTS + shape} if shape else {}
 
     def _fill(self, operation: str, body: dict[str, Any]) -> None:
         shape = self.spec.operations[operation].input
@@ -365,6 +390,8 @@ class Hooks:
             if member not in body or member not in members:
                 continue
             if operation in DESTRUCTIVE and member != "ClientId":
+                continue
+            if member in KEPT_GENERATED.get(operation, ()):
                 continue
             value = body[member]
             if (isinstance(value, str) and value in self.issued) or not self._valid(
@@ -432,6 +459,54 @@ class SigV4:
             if name in signable.headers:
                 request.headers[name] = signable.headers[name]
         return request
+
+
+# A stretched string ends this many characters past the model's limit at most.
+STRETCH_MARGIN = 16
+
+
+def _components(case: Any) -> dict[str, Any]:
+    raw = getattr(case.operation.schema, "raw_schema", None) or {}
+    found = raw.get("components", {}).get("schemas", {}) if isinstance(raw, dict) else {}
+    return found if isinstance(found, dict) else {}
+
+
+def stretch(components: dict[str, Any], schema: Any, value: Any, depth: int = 0) -> Any:
+    """`value` with every string that is longer than the lowered `maxLength` of a compact
+    rendering (`contracts.checker.openapi.GENERATED_MAX_LENGTH`) stretched past the model's
+    own limit: to between 1 and STRETCH_MARGIN characters beyond it, by repeating itself.
+
+    Only a negative case holds such a string (a positive one keeps to the lowered limit),
+    so a value generated as too long is still too long on the wire, while generation never
+    has to draw 131,072 characters. Documents without the marker are left alone."""
+    if not isinstance(schema, dict) or depth > 32:
+        return value
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        if not ref.startswith(COMPONENTS):
+            return value
+        return stretch(components, components.get(ref[len(COMPONENTS) :]), value, depth + 1)
+    if isinstance(value, str):
+        model_max = schema.get(MODEL_MAX_LENGTH)
+        lowered = schema.get("maxLength")
+        if isinstance(model_max, int) and isinstance(lowered, int) and len(value) > lowered:
+            length = model_max + min(len(value) - lowered, STRETCH_MARGIN)
+            return (value * -(-length // len(value)))[:length]
+        return value
+    if isinstance(value, list):
+        items = schema.get("items")
+        return [stretch(components, items, item, depth + 1) for item in value]
+    if isinstance(value, dict):
+        properties = schema.get("properties") or {}
+        extra = schema.get("additionalProperties")
+        names = schema.get("propertyNames")
+        out = {}
+        for key, item in value.items():
+            if key not in properties and names is not None:
+                key = stretch(components, names, key, depth + 1)
+            out[key] = stretch(components, properties.get(key, extra), item, depth + 1)
+        return out
+    return value
 
 
 # AWS's wording of a request refused by input validation (N counts the items after it).

@@ -176,3 +176,54 @@ def test_delete_user(backend, cognito):
     with pytest.raises(ClientError) as caught:
         cognito.get_user(AccessToken=token)
     assert error_of(caught) == ("UserNotFoundException", "User does not exist.")
+
+
+def test_resending_an_invitation_keeps_the_user(backend, cognito):
+    """MessageAction RESEND gives an invited user a new temporary password and keeps the
+    user (attributes, sub) as it was; attributes in the request change nothing, even one
+    without a value (moto replaced the user from them and crashed on that: bench/fuzz.py)."""
+    username = unique("invited")
+    email = f"{username}@example.com"
+    created = cognito.admin_create_user(
+        UserPoolId=backend.user_pool_id,
+        Username=username,
+        TemporaryPassword="Temporary-Horse-9",
+        DesiredDeliveryMediums=["EMAIL"],
+        UserAttributes=[{"Name": "email", "Value": email}, {"Name": "given_name", "Value": "Ana"}],
+    )["User"]
+    first = backend.latest_code(username)
+    raw = {
+        "UserPoolId": backend.user_pool_id,
+        "Username": username,
+        "MessageAction": "RESEND",
+        "DesiredDeliveryMediums": ["EMAIL"],
+        "UserAttributes": [{"Name": "given_name"}, {"Name": "family_name", "Value": "X"}],
+    }
+    resent = cognito.admin_create_user(**raw)["User"]
+    assert resent["UserStatus"] == "FORCE_CHANGE_PASSWORD"
+    assert resent["UserCreateDate"] == created["UserCreateDate"]
+    kept = {a["Name"]: a["Value"] for a in resent["Attributes"]}
+    assert kept == {a["Name"]: a["Value"] for a in created["Attributes"]}
+    assert kept["given_name"] == "Ana" and "family_name" not in kept
+    second = backend.latest_code(username)
+    assert second and second != first
+    with pytest.raises(ClientError) as caught:
+        password_sign_in(cognito, backend.client_id, username, first)
+    assert error_of(caught)[0] == "NotAuthorizedException"
+    challenge = password_sign_in(cognito, backend.client_id, username, second)
+    assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+
+
+def test_resending_needs_an_invited_user(backend, cognito):
+    with pytest.raises(ClientError) as caught:
+        cognito.admin_create_user(
+            UserPoolId=backend.user_pool_id, Username=unique("nobody"), MessageAction="RESEND"
+        )
+    assert error_of(caught)[0] == "UserNotFoundException"
+    username, _ = new_user(cognito, backend.user_pool_id, password=PASSWORD)
+    with pytest.raises(ClientError) as caught:
+        cognito.admin_create_user(
+            UserPoolId=backend.user_pool_id, Username=username, MessageAction="RESEND"
+        )
+    assert error_of(caught)[0] == "UnsupportedUserStateException"
+    assert password_sign_in(cognito, backend.client_id, username, PASSWORD)["AuthenticationResult"]

@@ -94,3 +94,20 @@ def test_moto_jwks_endpoint_still_answers(own):
     ) as response:
         keys = json.loads(response.read())["keys"]
     assert keys and keys[0]["kid"] == "dummy"
+
+
+def test_outbox_filters_by_user_and_attribute_and_keeps_the_last(own):
+    cognito = client(own)
+    username, _ = new_user(cognito, own.user_pool_id)
+    token = access_token(cognito, own.client_id, username)
+    for _ in range(2):
+        cognito.get_user_attribute_verification_code(AccessToken=token, AttributeName="email")
+    url = f"{own.endpoint_url}/_embedded/outbox?username={username}&attribute=email"
+    with DIRECT.open(url, timeout=5) as answer:
+        both = json.loads(answer.read())
+    assert [d["username"] for d in both] == [username, username]
+    with DIRECT.open(url + "&last=1", timeout=5) as answer:
+        assert json.loads(answer.read()) == both[-1:]
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        DIRECT.open(url + "&last=-1", timeout=5)
+    assert refused.value.code == 400

@@ -200,3 +200,19 @@ def test_errors_follow_list_order_and_length_brackets_the_pattern(loose, token):
     assert first.endswith("Member must have length greater than or equal to 1")
     assert "regular expression pattern" in second
     assert third.startswith(f"Value '{'n' * 33}' at 'userAttributes.11.member.name'")
+
+
+@pytest.mark.parametrize("key", ["²", "7" * 5000], ids=["superscript-digit", "5000-digits"])
+def test_a_map_key_of_digits_is_reported_not_crashed_on(backend, token, key):
+    """A violation inside a map whose key looks like a number: refused with AWS's
+    validation message like any other (the key is text; it crashed the ordering of the
+    violations with a 500, found by bench/fuzz.py)."""
+    body = {
+        "AccessToken": token,
+        "UserAttributes": [{"Name": "n" * 33, "Value": "v"}],
+        "ClientMetadata": {key: "v" * 131073, "10": "v" * 131073},
+    }
+    status, answer = raw_call(backend, "UpdateUserAttributes", json.dumps(body).encode())
+    assert status == 400, answer
+    assert answer["__type"] == "InvalidParameterException"
+    assert answer["message"].startswith("3 validation errors detected: ")

@@ -33,6 +33,5 @@ OPERATIONS = [
     "DeleteUserPool",
 ]
 # Generation reads the compact rendering (sampled Unicode classes); the judge reads the spec.
-SCHEMA = schemathesis.openapi.from_dict(render(SPEC, links=True, compact=True)).include(
-    operation_id=OPERATIONS
-)
+RAW = render(SPEC, links=True, compact=True)
+SCHEMA = schemathesis.openapi.from_dict(RAW).include(operation_id=OPERATIONS)

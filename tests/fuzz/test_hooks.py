@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 import requests
 
 from contracts import schemathesis_hooks as hooks
-from contracts.checker.openapi import operation_path
+from contracts.checker.openapi import (
+    GENERATED_MAX_LENGTH,
+    GENERATED_MAX_PATTERN_LENGTH,
+    MODEL_MAX_LENGTH,
+    operation_path,
+)
 from tests.fuzz.support import SCHEMA, SPEC
 
 POOL = "us-east-1_realpool"
@@ -70,3 +76,48 @@ def test_destructive_operations_keep_their_generated_ids(signer):
     case = case_for("AdminDeleteUser", {"UserPoolId": "us-east-1_x", "Username": "someone"})
     request, _ = prepared(case, signer)
     assert b'"UserPoolId":"us-east-1_x"' in request.body
+
+
+def test_admin_create_user_never_names_the_run_s_own_user(signer):
+    """RESEND would give the signed-in user a new temporary password: the generated name
+    stays (the real pool is still filled in)."""
+    signer.target.username = "fuzz-user"
+    body = {"UserPoolId": "us-east-1_x", "Username": "someone", "MessageAction": "RESEND"}
+    request, _ = prepared(case_for("AdminCreateUser", body), signer)
+    assert b'"Username":"someone"' in request.body
+    assert b'"UserPoolId":"us-east-1_realpool"' in request.body
+
+
+def test_compact_rendering_lowers_only_the_longest_limits():
+    from tests.fuzz.test_schemathesis import RAW
+
+    schemas = RAW["components"]["schemas"]
+    assert schemas["PaginationKey"]["maxLength"] == GENERATED_MAX_PATTERN_LENGTH
+    assert schemas["PaginationKey"][MODEL_MAX_LENGTH] == 131072
+    assert schemas["StringType"]["maxLength"] == GENERATED_MAX_LENGTH
+    # the editor's own limits are generated as they are
+    assert schemas["AttributeValueType"]["maxLength"] == 2048
+    assert MODEL_MAX_LENGTH not in schemas["AttributeValueType"]
+    assert MODEL_MAX_LENGTH not in schemas["AttributeNameType"]
+
+
+def test_a_string_generated_too_long_is_sent_just_past_the_model_s_limit(signer):
+    """Generation stops at the lowered limit; what is longer than it was generated as too
+    long, and reaches the server longer than the model allows (by at most the margin)."""
+    long_token, short_token = "ab" * 200, "cd" * 50
+    request, _ = prepared(
+        case_for("ListGroups", {"UserPoolId": POOL, "NextToken": long_token}), signer
+    )
+    sent = json.loads(request.body)["NextToken"]
+    assert 131072 < len(sent) <= 131072 + hooks.STRETCH_MARGIN
+    assert set(sent) == {"a", "b"}
+    request, _ = prepared(
+        case_for("ListGroups", {"UserPoolId": POOL, "NextToken": short_token}), signer
+    )
+    assert json.loads(request.body)["NextToken"] == short_token
+    metadata = {"k" * 3000: "v" * 2049, "key": "value"}
+    body = {"AccessToken": "abc", "AttributeName": "email", "ClientMetadata": metadata}
+    request, _ = prepared(case_for("GetUserAttributeVerificationCode", body), signer)
+    sent_metadata = json.loads(request.body)["ClientMetadata"]
+    assert sorted(len(k) for k in sent_metadata) == [3, 131072 + hooks.STRETCH_MARGIN]
+    assert sorted(len(v) for v in sent_metadata.values()) == [5, 131073]

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, Phase, find, settings
 from contracts import schemathesis_hooks as hooks
 from contracts.checker.openapi import LINKS, operation_path
 from tests.embedded.support import start_backend, stop_backend
-from tests.fuzz.support import SCHEMA, SPEC
+from tests.fuzz.support import RAW, SCHEMA, SPEC
 
 BOUNDED = settings(
     max_examples=4,
@@ -112,3 +112,34 @@ def test_the_hooks_reached_the_logic_behind_sign_in(fuzzed: Any) -> None:
         response = case.call(base_url=fuzzed.endpoint_url, session=fuzzed.http)
         judged(case, response)
         assert response.status_code == 200, (operation, response.content)
+
+
+def test_the_user_chain_reaches_verify_user_attribute(fuzzed: Any) -> None:
+    """The deepest link answers 200: GetUser -> GetUserAttributeVerificationCode for the
+    email -> VerifyUserAttribute with the code the backend delivered (read by the hooks
+    from its outbox)."""
+    chain = schemathesis.openapi.from_dict(RAW).include(
+        operation_id=["GetUser", "GetUserAttributeVerificationCode", "VerifyUserAttribute"]
+    )
+    reached: Counter[str] = Counter()
+
+    class Chain(chain.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"base_url": fuzzed.endpoint_url, "session": fuzzed.http}
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            judged(case, response)
+            reached[f"{hooks.HOOKS.operation_of(case)} {response.status_code}"] += 1
+
+    Chain.run(
+        settings=settings(
+            max_examples=8,
+            stateful_step_count=6,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    assert reached["GetUserAttributeVerificationCode 200"] > 0, reached
+    assert reached["VerifyUserAttribute 200"] > 0, reached

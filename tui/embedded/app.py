@@ -23,6 +23,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
 from moto.cognitoidp.responses import CognitoIdpResponse
@@ -33,6 +34,7 @@ from contracts.checker.spec import normalise_error_type
 from tui.embedded import attributes, auth, listing, mfa, pools, users, verification  # noqa: F401
 from tui.embedded.context import REQUEST_ID, Context
 from tui.embedded.errors import CognitoError, internal_error, serialization
+from tui.embedded.outbox import Delivery
 from tui.embedded.ratelimit import ALL, RateLimiter
 from tui.embedded.registry import HANDLERS, Call
 from tui.embedded.validation import RequestValidator, prune
@@ -209,7 +211,7 @@ class EmbeddedApp:
             )
         try:
             if name == "outbox" and method == "GET":
-                result: Any = [d.as_dict() for d in self.ctx.outbox.items()]
+                result: Any = _outbox_listing(self.ctx.outbox.items(), environ)
             elif name == "info" and method == "GET":
                 result = self.info()
             elif name == "clock" and method == "POST":
@@ -227,6 +229,23 @@ class EmbeddedApp:
         except (KeyError, TypeError, ValueError) as error:
             return _json_response("400 Bad Request", {"error": str(error)})
         return _json_response("200 OK", result)
+
+
+def _outbox_listing(deliveries: list[Delivery], environ: dict[str, Any]) -> list[dict[str, Any]]:
+    """The outbox, oldest first; `?username=&attribute=` keep only those deliveries and
+    `?last=N` the newest N of them (a fuzzer reading one code per request would otherwise
+    fetch the whole, ever longer, list each time)."""
+    query = parse_qs(environ.get("QUERY_STRING") or "")
+    for key in ("username", "attribute"):
+        if key in query:
+            wanted = query[key][-1]
+            deliveries = [d for d in deliveries if getattr(d, key) == wanted]
+    if "last" in query:
+        last = int(query["last"][-1])
+        if last < 0:
+            raise ValueError("last must be 0 or more")
+        deliveries = deliveries[len(deliveries) - last :] if last else []
+    return [d.as_dict() for d in deliveries]
 
 
 def _is_sts_identity(environ: dict[str, Any]) -> bool:

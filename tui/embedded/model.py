@@ -11,9 +11,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import moto.cognitoidp.models as _moto_models
 from moto.cognitoidp.models import (
     CognitoIdpBackend,
     CognitoIdpUser,
@@ -38,6 +40,34 @@ __all__ = [
     "User",
     "UserStatus",
 ]
+
+
+class _SigningKeyOnce:
+    """Stands in for `joserfc.jwk` inside moto's Cognito models: moto imports the same
+    private JWK (its resource file) for every new pool, and that import (RSA prime-factor
+    recovery) was nearly all of CreateUserPool's time (0.3 s of 0.33 s; bench/fuzz.py creates
+    hundreds of pools). The key is imported once per distinct JWK; every answer stays the
+    same (every pool signed with that one key before, and still does)."""
+
+    def __init__(self, jwk: Any) -> None:
+        self._jwk = jwk
+        self._keys: dict[str, Any] = {}
+        self.RSAKey = self
+
+    def import_key(self, data: Any, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs or not isinstance(data, dict):
+            return self._jwk.RSAKey.import_key(data, *args, **kwargs)
+        cache_key = json.dumps(data, sort_keys=True)
+        if cache_key not in self._keys:
+            self._keys[cache_key] = self._jwk.RSAKey.import_key(data)
+        return self._keys[cache_key]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._jwk, name)
+
+
+if not isinstance(_moto_models.jwk, _SigningKeyOnce):
+    _moto_models.jwk = _SigningKeyOnce(_moto_models.jwk)  # type: ignore[assignment]
 
 # AWS's standard attributes, in the order DescribeUserPool lists them (moto's table).
 STANDARD_SCHEMA: dict[str, dict[str, Any]] = CognitoIdpUserPoolAttribute.STANDARD_SCHEMA
