@@ -97,7 +97,7 @@ def _generated_max_length(node: dict[str, Any]) -> int:
 
 def _rewrite(node: Any, compact: bool = False) -> Any:
     if isinstance(node, dict):
-        out = {}
+        out: dict[str, Any] = {}
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str) and value.startswith(DEFS):
                 out[key] = COMPONENTS + value[len(DEFS) :]

@@ -89,7 +89,7 @@ def test_admin_create_user_never_names_the_run_s_own_user(signer):
 
 
 def test_compact_rendering_lowers_only_the_longest_limits():
-    from tests.fuzz.test_schemathesis import RAW
+    from tests.fuzz.support import RAW
 
     schemas = RAW["components"]["schemas"]
     assert schemas["PaginationKey"]["maxLength"] == GENERATED_MAX_PATTERN_LENGTH

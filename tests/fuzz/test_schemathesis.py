@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import requests
+import schemathesis
 from hypothesis import HealthCheck, Phase, find, settings
 
 from contracts import schemathesis_hooks as hooks

@@ -66,8 +66,9 @@ class _SigningKeyOnce:
         return getattr(self._jwk, name)
 
 
-if not isinstance(_moto_models.jwk, _SigningKeyOnce):
-    _moto_models.jwk = _SigningKeyOnce(_moto_models.jwk)  # type: ignore[assignment]
+# A deliberate monkeypatch of moto's module attribute (moto does not export `jwk`).
+if not isinstance(_moto_models.jwk, _SigningKeyOnce):  # type: ignore[attr-defined]
+    _moto_models.jwk = _SigningKeyOnce(_moto_models.jwk)  # type: ignore[attr-defined,assignment]
 
 # AWS's standard attributes, in the order DescribeUserPool lists them (moto's table).
 STANDARD_SCHEMA: dict[str, dict[str, Any]] = CognitoIdpUserPoolAttribute.STANDARD_SCHEMA

@@ -67,8 +67,9 @@ def admin_create_user(call: Call) -> dict[str, Any]:
     # NEW_PASSWORD_REQUIRED (its requiredAttributes; evidence corpus).
     check_writes(pool, values, admin=True, creating=True)
     for attribute in ("email", "phone_number"):
-        verified = values.get(f"{attribute}_verified") == "true" and attribute in values
-        if verified and alias_owner(pool, attribute, values[attribute], None) is not None:
+        value = values.get(attribute)
+        verified = values.get(f"{attribute}_verified") == "true" and value is not None
+        if verified and value is not None and alias_owner(pool, attribute, value, None) is not None:
             raise alias_exists(attribute)
     password = call.body.get("TemporaryPassword")
     if password:
