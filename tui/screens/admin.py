@@ -434,13 +434,13 @@ class UsersScreen(AppScreen[None]):
         elif cancelled or (outcome and outcome.cancelled):
             if self.scanning is None and self.search_query is query:
                 status.say(
-                    f"Search cancelled: {found:,} users match {query} among the first "
+                    f"Search cancelled: {_match(found)} {query} among the first "
                     f"{seen:,}; / searches again, going on from there."
                 )
         elif outcome is not None:
             reused = outcome.progress.from_cache
             again = f", {reused:,} of them fetched earlier in this session" if reused else ""
-            status.say(f"{found:,} users match {query} (all {seen:,} users looked at{again}).")
+            status.say(f"{_match(found)} {query} (all {seen:,} users looked at{again}).")
 
     def action_help(self) -> None:
         show_help(self)
@@ -531,3 +531,8 @@ class ExportDialog(Dialog):
     def _go(self, event: Input.Submitted) -> None:
         if event.value.strip():
             self.dismiss(event.value.strip())
+
+
+def _match(found: int) -> str:
+    """The search's count in words: 1 user matches, 2 users match."""
+    return "1 user matches" if found == 1 else f"{found:,} users match"
