@@ -46,7 +46,7 @@ def main() -> int:
     options = build_options(args)
     options.freeze_heap = True
     from tui.app import CognitoApp
-    from tui.screens.admin import UsersScreen
+    from tui.screens.users import UsersScreen
     from tui.widgets.users_table import UsersTable
 
     out = stats_path.open("a", buffering=1)

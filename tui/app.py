@@ -163,7 +163,7 @@ class CognitoApp(App[None]):
     async def action_quit(self) -> None:
         """Quit from anywhere (ctrl+q), asking first when edits are pending, as q does."""
         from tui.screens.attributes import AttributesScreen
-        from tui.screens.modals import ConfirmQuit
+        from tui.screens.dialogs import ConfirmQuit
 
         if isinstance(self.screen, ConfirmQuit):
             return
@@ -174,7 +174,7 @@ class CognitoApp(App[None]):
         self.exit()
 
     def action_outbox(self) -> None:
-        from tui.screens.modals import Outbox
+        from tui.screens.dialogs import Outbox
 
         if self.options.outbox is not None and not isinstance(self.screen, Outbox):
             self.push_screen(Outbox(list(self.options.outbox())))
@@ -217,7 +217,8 @@ class CognitoApp(App[None]):
         )
 
     def _admin_ready(self, _: object = None) -> None:
-        from tui.screens.admin import PoolsScreen, UsersScreen
+        from tui.screens.pools import PoolsScreen
+        from tui.screens.users import UsersScreen
 
         self.push_screen(PoolsScreen())
         if self.options.settings.pool_id:
@@ -225,7 +226,7 @@ class CognitoApp(App[None]):
 
     def _identity_refused(self, error: CognitoError) -> None:
         from tui.core.errors import ADMIN
-        from tui.screens.modals import ErrorDetails
+        from tui.screens.dialogs import ErrorDetails
 
         self.push_screen(
             ErrorDetails("The IAM identity could not be checked", error.human(ADMIN)),

@@ -153,7 +153,7 @@ async def scripted_session(backend: Any, root: Path, password: str) -> set[str]:
     from tui.cli import build_parser
     from tui.launch import build_options
     from tui.screens.attributes import AttributesScreen
-    from tui.screens.modals import ConfirmQuit, ConfirmSave
+    from tui.screens.dialogs import ConfirmQuit, ConfirmSave
     from tui.screens.verify import VerificationScreen
 
     username = canary_user(backend, password)

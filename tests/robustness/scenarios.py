@@ -18,7 +18,7 @@ from tests.tui.support import LOCAL, edit, save, select, settings_for, settle, s
 from tui.app import CognitoApp, Options, make_app
 from tui.core.journal import Journal
 from tui.screens.attributes import AttributesScreen
-from tui.screens.modals import ConfirmQuit, ConfirmSave, ErrorDetails
+from tui.screens.dialogs import ConfirmQuit, ConfirmSave, ErrorDetails
 from tui.widgets.status import StatusLine
 
 UPDATE = "UpdateUserAttributes"

@@ -16,7 +16,7 @@ from tests.robustness.hostile import ESCAPES, near_misses
 from tests.tui.support import admin, editor, new_user, open_editor, select, settle
 from tui.core.journal import Journal
 from tui.screens.attributes import AttributesScreen
-from tui.screens.modals import AddAttribute, ConfirmSave, EditValue, RestoreJournal, ViewValue
+from tui.screens.dialogs import AddAttribute, ConfirmSave, EditValue, RestoreJournal, ViewValue
 
 # What a hostile user stores in their own attributes (all accepted by Cognito's model).
 STORED = {

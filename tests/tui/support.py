@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input
 from tui.app import CognitoApp, Options, make_app
 from tui.core.connection import Connection, ConnectionSettings
 from tui.screens.attributes import AttributesScreen
-from tui.screens.modals import ConfirmSave, EditValue
+from tui.screens.dialogs import ConfirmSave, EditValue
 from tui.screens.signin import SignInScreen
 from tui.widgets.status import StatusLine
 

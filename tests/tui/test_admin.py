@@ -12,9 +12,10 @@ from textual.widgets import DataTable, Input
 
 from tests.tui.support import admin, edit, editor, new_user, select, server_attributes, settle
 from tui.core.search import Query, QueryError, parse_query
-from tui.screens.admin import PoolsScreen, SwitchIdentity, UsersScreen
 from tui.screens.attributes import AttributesScreen
-from tui.screens.modals import ConfirmSave
+from tui.screens.dialogs import ConfirmSave
+from tui.screens.pools import PoolsScreen, SwitchIdentity
+from tui.screens.users import UsersScreen
 from tui.widgets.status import SessionHeader, StatusLine
 from tui.widgets.users_table import UsersTable
 
@@ -415,7 +416,7 @@ async def test_escape_cancels_a_scan_and_the_next_search_goes_on(tmp_path):
 async def test_an_identity_that_cannot_be_checked_is_said_before_anything_else(backend, tmp_path):
     """Admin mode checks the IAM identity first: a profile that does not exist is botocore's
     answer, named as such in a dialog, and closing it ends the app (no pools listed)."""
-    from tui.screens.modals import ErrorDetails
+    from tui.screens.dialogs import ErrorDetails
 
     app = admin_editor(backend, tmp_path)
     app.options.settings = app.options.settings.with_(profile="no-such-profile-for-tests")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from tests.tui.support import editor, new_user, server_attributes, settle, status
-from tui.screens.admin import UsersScreen
 from tui.screens.bulk import BulkScreen
+from tui.screens.users import UsersScreen
 
 
 async def test_import_preview_apply_from_the_editor(backend, tmp_path):

@@ -13,7 +13,7 @@ from textual import events
 from textual.widgets import Input, TextArea
 
 from tests.tui.support import editor, new_user, open_editor, select, settle
-from tui.screens.modals import AddAttribute, ClientMetadataEditor, EditValue
+from tui.screens.dialogs import AddAttribute, ClientMetadataEditor, EditValue
 
 
 def type_at_once(app: Any, *keys: str) -> None:

@@ -23,7 +23,7 @@ from tests.tui.support import (
     type_text,
 )
 from tui.screens.attributes import PENDING, AttributesScreen
-from tui.screens.modals import (
+from tui.screens.dialogs import (
     ConfirmQuit,
     ConfirmSendCode,
     EditValue,

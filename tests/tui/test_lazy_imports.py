@@ -42,9 +42,10 @@ NOT_AT_START = [
     "tui.prefetch",  # only with an access token or --demo
     "tui.core.search",
     "tui.core.bulk",
-    "tui.screens.admin",
+    "tui.screens.pools",
+    "tui.screens.users",
     "tui.screens.bulk",
-    "tui.screens.modals",
+    "tui.screens.dialogs",
     "tui.screens.signin",
     "tui.screens.verify",
     "tui.widgets.users_table",

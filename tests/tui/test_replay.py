@@ -8,7 +8,7 @@ from textual.widgets import Input
 from tests.tui.replaying import REPLAY_PASSWORD, replayed_editor, scenario_email
 from tests.tui.support import edit, open_editor, rows, save, settle
 from tui.screens.attributes import AttributesScreen
-from tui.screens.modals import ErrorDetails
+from tui.screens.dialogs import ErrorDetails
 from tui.screens.verify import VerificationScreen
 
 PASSWORD = REPLAY_PASSWORD

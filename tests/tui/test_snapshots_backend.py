@@ -22,10 +22,11 @@ import pytest
 from textual.widgets import Input
 
 from tests.tui.support import admin, editor, open_editor, select, settle
-from tui.screens.admin import PoolsScreen, UsersScreen
 from tui.screens.attributes import AttributesScreen
 from tui.screens.bulk import BulkScreen
-from tui.screens.modals import ConfirmSendCode
+from tui.screens.dialogs import ConfirmSendCode
+from tui.screens.pools import PoolsScreen
+from tui.screens.users import UsersScreen
 
 pytestmark = pytest.mark.usefixtures("steady_cursor")
 

@@ -9,7 +9,7 @@ from textual.app import App, ComposeResult
 
 from contracts.checker.spec import default_spec
 from tui.core.packed import PackedStrings
-from tui.screens.admin import _user_columns
+from tui.screens.users import _user_columns
 from tui.widgets.columns import Width
 from tui.widgets.users_table import Column, UsersTable
 

@@ -23,9 +23,9 @@ from tui.widgets.status import SessionHeader, StatusLine
 
 def _dialogs() -> Any:
     """The dialogs module, imported on first use: not on the path to the first frame."""
-    from tui.screens import modals
+    from tui.screens import dialogs
 
-    return modals
+    return dialogs
 
 
 FLAGS = set(VERIFIED_FLAG.values())

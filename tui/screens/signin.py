@@ -19,7 +19,7 @@ from tui.screens.base import AppScreen
 from tui.widgets.footer import KeyFooter
 from tui.widgets.status import SessionHeader, StatusLine
 
-# from the .tcss file beside this module (why not CSS_PATH: see Dialog in modals.py)
+# from the .tcss file beside this module (why not CSS_PATH: see Dialog in dialogs.py)
 FORM_CSS = Path(__file__).with_name("signin.tcss").read_text(encoding="utf-8")
 MFA_LABELS = {
     "SOFTWARE_TOKEN_MFA": "Authenticator app (TOTP)",

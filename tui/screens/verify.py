@@ -25,7 +25,7 @@ MEDIUM = {"EMAIL": "email", "SMS": "text message"}
 class VerificationScreen(AppScreen[list[str]]):
     """Returns the attributes verified while it was open."""
 
-    # from the .tcss file beside this module (why not CSS_PATH: see Dialog in modals.py)
+    # from the .tcss file beside this module (why not CSS_PATH: see Dialog in dialogs.py)
     DEFAULT_CSS = Path(__file__).with_name("verify.tcss").read_text(encoding="utf-8")
     BINDINGS = [
         Binding("ctrl+r", "resend", "Resend code", id="verify.resend"),

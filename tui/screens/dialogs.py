@@ -71,7 +71,7 @@ class Dialog(AppDialog[Any]):
     # first dialog, 10 to 26 ms at the sign-in screen), and its rules then apply app-wide
     # and outrank every DEFAULT_CSS. Read here, they cost a file read at import and stay
     # scoped to the dialogs, as they were when inline.
-    DEFAULT_CSS = Path(__file__).with_name("modals.tcss").read_text(encoding="utf-8")
+    DEFAULT_CSS = Path(__file__).with_name("dialogs.tcss").read_text(encoding="utf-8")
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     def action_cancel(self) -> None:
