@@ -298,16 +298,14 @@ async def test_quit_asks_when_edits_are_pending(backend, tmp_path):
 
 
 async def test_the_sign_in_footer_shows_how_to_quit(backend, tmp_path):
-    from textual.widgets import Footer
+    from tui.widgets.footer import KeyFooter
 
     app = editor(backend, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen)
-        shown = [
-            b.binding.description for b in app.screen.active_bindings.values() if b.binding.show
-        ]
-        assert "Quit" in shown and app.screen.query_one(Footer)
+        shown = [item.description for item in app.screen.query_one(KeyFooter).shown()]
+        assert "Quit" in shown
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert not app.is_running
