@@ -383,7 +383,7 @@ def cmd_spec(args: argparse.Namespace, spec: Spec) -> int:
         _write(args.openapi, render(spec, links=args.links, compact=args.compact))
         wrote = True
     if args.json_schema:
-        _write(args.json_schema, spec.compiled)
+        _write(args.json_schema, {**spec.compiled, "defs": dict(spec.defs)})
         wrote = True
     if not wrote:
         errors = {e for op in spec.operations.values() for e in op.errors}

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import jsonschema_rs
 import pytest
 
 from contracts.checker import spec as spec_module
 from contracts.checker.model import load_service_model
-from contracts.checker.spec import Spec, SpecError
+from contracts.checker.spec import LazyDefs, Spec, SpecError, pack, unpack
 
 
 def test_every_operation_and_shape_is_compiled(spec):
@@ -75,27 +73,35 @@ def test_sensitive_members_are_marked(spec):
 def test_cache_is_keyed_by_botocore_version(tmp_path, monkeypatch):
     monkeypatch.setenv("COGNITO_CONTRACTS_CACHE", str(tmp_path))
     first = Spec.load()
-    files = list(tmp_path.glob("spec-*.json"))
+    files = list(tmp_path.glob("spec-*.packed"))
     assert len(files) == 1
     assert files[0].name.startswith(f"spec-{first.botocore_version}-")
     # a second load reads the cache: prove it by planting a marker in the cached file
-    data = json.loads(files[0].read_text())
+    data = unpack(files[0].read_bytes())
     data["service"]["service_id"] = "from-cache"
-    files[0].write_text(json.dumps(data))
-    assert Spec.load().service["service_id"] == "from-cache"
+    files[0].write_bytes(pack(data))
+    again = Spec.load()
+    assert again.service["service_id"] == "from-cache"
+    # the schemas read from the cache are the ones compiled
+    assert isinstance(again.defs, LazyDefs)
+    assert len(again.defs) == len(first.defs)
+    assert again.defs["GetUserRequest"] == first.defs["GetUserRequest"]
     # another botocore version misses the cache and compiles afresh
     monkeypatch.setattr("contracts.checker.model.botocore_version", lambda: "0.0.0-test")
     other = Spec.load()
     assert other.botocore_version == "0.0.0-test"
-    assert len(list(tmp_path.glob("spec-*.json"))) == 2
+    assert len(list(tmp_path.glob("spec-*.packed"))) == 2
 
 
 def test_corrupt_cache_is_recompiled(tmp_path, monkeypatch):
     monkeypatch.setenv("COGNITO_CONTRACTS_CACHE", str(tmp_path))
     Spec.load()
-    (path,) = tmp_path.glob("spec-*.json")
-    path.write_text('{"truncated')
-    assert len(Spec.load().operations) >= 153
+    (path,) = tmp_path.glob("spec-*.packed")
+    whole = path.read_bytes()
+    for broken in (b'{"truncated', whole[: len(whole) // 2], b"", b"[1]\n"):
+        path.write_bytes(broken)
+        assert len(Spec.load().operations) >= 153
+        assert unpack(path.read_bytes())["defs"]["GetUserRequest"]  # rewritten whole
 
 
 def test_unwritable_cache_still_works(tmp_path, monkeypatch):
