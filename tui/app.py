@@ -142,12 +142,24 @@ class CognitoApp(App[None]):
         full collection while browsing took 70-190 ms of the event loop; frozen, only what
         was made since is scanned. Startup garbage that is frozen with them stays (small,
         and once); everything made later is collected as usual."""
+        if not self._heap_frozen and self.options.early is not None:
+            # The client for every later call, built in a thread once this answer has
+            # been painted: importing botocore holds the interpreter lock, and started at
+            # once it delayed the frame with the user's attributes (bench/startup.py).
+            self.call_after_refresh(self.session.warm_up)
+        self._resume_collection()
+
+    def _resume_collection(self) -> None:
+        """Freeze what the start made and collect again from here on. The command line
+        turns the cyclic collector off while the editor starts (`tui.launch.run_editor`):
+        its passes over a heap that only grows with modules, classes and widgets found
+        nothing to free. Called with the first answer on screen, or two seconds after
+        the app mounted (e.g. a sign-in screen waiting for its user), whichever is first."""
         if self.options.freeze_heap and not self._heap_frozen:
             import gc
 
             gc.freeze()
-        if not self._heap_frozen and self.options.early is not None:
-            self.session.warm_up()  # the client for every later call, off the UI thread
+            gc.enable()
         self._heap_frozen = True
 
     def _on_retry(self, notice: RetryNotice) -> None:
@@ -181,6 +193,9 @@ class CognitoApp(App[None]):
 
     def on_mount(self) -> None:
         from tui.screens.attributes import AttributesScreen
+
+        if self.options.freeze_heap:
+            self.set_timer(2.0, self._resume_collection)
 
         # before the first worker starts: see DaemonThreads
         asyncio.get_running_loop().set_default_executor(DaemonThreads())

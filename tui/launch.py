@@ -89,11 +89,32 @@ def _first(*values: str | None) -> str | None:
     return None
 
 
-def build_options(args: argparse.Namespace, *, prefetch: bool = False) -> Any:
+def build_options(args: argparse.Namespace, *, prefetch: bool = False, waiting: Any = None) -> Any:
     """The editor's Options from the command line, the environment and the config file.
 
     `prefetch`: start fetching the first answer (tui.prefetch) as soon as the settings are
-    known, before Textual is imported (tui.app), so that the two overlap."""
+    known, before Textual is imported (tui.app), so that the two overlap. `waiting`: the
+    child `tui.prefetch.fork_waiting` forked before this was called, given its work here
+    (or cancelled, when there is nothing to fetch or the options are refused)."""
+    try:
+        options = _build_options(args, prefetch=prefetch, waiting=waiting)
+    except BaseException:
+        if waiting is not None:
+            waiting.cancel()
+        raise
+    if waiting is not None and options.early is not waiting:
+        waiting.cancel()
+    return options
+
+
+def wants_early_answers(args: argparse.Namespace) -> bool:
+    """Whether the start may fetch its first answer early: a demo, or a token given (on
+    the command line, on standard input or in the environment), not admin mode."""
+    given = args.access_token or os.environ.get("COGNITO_ACCESS_TOKEN")
+    return not args.admin and bool(args.demo or given)
+
+
+def _build_options(args: argparse.Namespace, *, prefetch: bool, waiting: Any) -> Any:
     from tui.core.config import load_config
     from tui.core.connection import ConnectionSettings
 
@@ -121,11 +142,19 @@ def build_options(args: argparse.Namespace, *, prefetch: bool = False) -> Any:
     describe_pool = bool(_first(args.profile, chosen.get("profile")))
     early = None
     if prefetch and not args.admin and (access_token or args.demo):
-        from tui import prefetch as early_answers
-
         if args.demo:  # the child waits for the backend's address: see run_editor
-            early = early_answers.start_demo(read_only=bool(args.read_only))
+            early = waiting
+        elif waiting is not None:
+            early = waiting
+            early.go(
+                settings,
+                token=access_token,
+                read_only=bool(args.read_only),
+                describe_pool=describe_pool,
+            )
         elif access_token:
+            from tui import prefetch as early_answers
+
             early = early_answers.start(
                 settings, access_token, read_only=bool(args.read_only), describe_pool=describe_pool
             )
@@ -311,6 +340,13 @@ def run_app(app: Any) -> None:
 
 
 def run_editor(args: argparse.Namespace) -> int:
+    # No cyclic collections while the editor starts: everything it makes until the first
+    # answer is on screen is kept, and the collector's passes over it only delayed the
+    # first frame. The app freezes that heap and turns the collector back on
+    # (CognitoApp._resume_collection).
+    import gc
+
+    gc.disable()
     from tui.core.config import ConfigError
 
     if args.demo:
@@ -322,14 +358,26 @@ def run_editor(args: argparse.Namespace) -> int:
     if args.reset and not args.demo:
         sys.stderr.write("cognito-tui: --reset only applies to --demo\n")
         return 2
+    waiting = None
+    if wants_early_answers(args):
+        # before the options are read: see tui.prefetch.fork_waiting
+        from tui import prefetch
+
+        waiting = prefetch.fork_waiting()
     try:
-        options = build_options(args, prefetch=True)
+        options = build_options(args, prefetch=True, waiting=waiting)
     except (ConfigError, UsageError) as exc:
         sys.stderr.write(f"cognito-tui: {exc}\n")
         return 2
     backend = _demo(options, reset=args.reset) if args.demo else None
     if backend is not None and options.early is not None and options.auto_sign_in:
-        options.early.go(options.settings, options.auto_sign_in, options.credentials)
+        options.early.go(
+            options.settings,
+            sign_in=options.auto_sign_in,
+            credentials=options.credentials,
+            read_only=options.read_only,
+            describe_pool=True,
+        )
     if not args.demo and not options.access_token and not options.admin:
         missing = [n for n in ("pool_id", "client_id") if not getattr(options.settings, n)]
         if missing:

@@ -2,14 +2,18 @@
 
 Loading Textual and drawing the first frame, and loading botocore, building a client and
 calling GetUser, each take a few hundred milliseconds of CPU; threads cannot overlap them
-(the interpreter lock), processes can. When the editor starts with a known access token,
-`start()` forks before any thread exists and before the heavy imports: the child builds an
-`EditorSession` (the same session code, the same retries and read-only guard) and calls
-GetUser (and DescribeUserPool when the editor reads the pool's schema), and sends each
-result over a pipe: the parsed record, or the failure as the project's `CognitoError`
-value, plus every retry botocore made on the way (the status line shows them as usual).
-The parent meanwhile imports Textual and draws; its session takes the answer as the
-result of its first `load()`, and builds its own client later, for every other call.
+(the interpreter lock), processes can. When the editor may start with a known access
+token (or as the demo), `fork_waiting()` forks first thing, before any thread exists and
+before the options are read: the child loads botocore, the session code and the compiled
+spec while the parent reads its command line, config file and token, then receives the
+settings and the token through a pipe and builds an `EditorSession` (the same session
+code, the same retries and read-only guard), calls GetUser (and DescribeUserPool when the
+editor reads the pool's schema), and sends each result back over a pipe: the parsed
+record, or the failure as the project's `CognitoError` value, plus every retry botocore
+made on the way (the status line shows them as usual). The parent meanwhile imports
+Textual and draws; its session takes the answer as the result of its first `load()`,
+and builds its own client later, for every other call. `start()` does the same in one
+step once the settings are known (a fork then, or a thread).
 
 Where forking is unavailable or unsafe (no `os.fork`, threads already running, or
 `COGNITO_TUI_PREFETCH=thread`), the same work runs in a thread instead: still started
@@ -18,8 +22,9 @@ before Textual is imported, so the network wait overlaps the UI's loading.
 CPU (the two processes could only take turns).
 
 Only the standard library is imported here at import time. Nothing secret is written
-anywhere: the token reaches the child through the fork's copy of memory, never the
-process list or a file, and only records and error values travel back.
+anywhere: the token reaches the child through the fork's copy of memory or an anonymous
+pipe between the two processes, never the process list or a file, and only records and
+error values travel back.
 """
 
 from __future__ import annotations
@@ -185,10 +190,37 @@ class EarlyAnswers:
         with self._cond:
             return self._finished and not self._answers
 
-    def go(self, settings: Any, sign_in: tuple[str, str], credentials: Any) -> None:
-        """The demo's child waits for this: where the backend listens and who signs in."""
+    def go(
+        self,
+        settings: Any,
+        *,
+        token: str | None = None,
+        sign_in: tuple[str, str] | None = None,
+        credentials: Any = None,
+        read_only: bool = False,
+        describe_pool: bool = False,
+    ) -> None:
+        """A child forked by `fork_waiting` waits for this: where to connect and what to
+        fetch (GetUser with `token`; the demo's sign-in first with `sign_in`)."""
+        self.expected = ({"SignIn"} if sign_in else set()) | {"GetUser"}
+        if describe_pool:
+            self.expected.add("DescribeUserPool")
+        work = dict(
+            settings=settings,
+            token=token,
+            sign_in=sign_in,
+            credentials=credentials,
+            read_only=read_only,
+            describe_pool=describe_pool,
+        )
         if self._go is not None:
-            self._go(settings, sign_in, credentials)
+            self._go(work)
+
+    def cancel(self) -> None:
+        """Nothing to fetch after all: the waiting child exits without a call."""
+        self.expected = set()
+        if self._go is not None:
+            self._go(None)
 
 
 def usable_cpus() -> int:
@@ -243,30 +275,32 @@ def start(
     return answers
 
 
-def start_demo(*, read_only: bool = False, describe_pool: bool = True) -> EarlyAnswers | None:
-    """The demo's early answers: the child loads botocore and the session code at once,
-    then waits for `EarlyAnswers.go()` (sent once the parent has started the embedded
-    backend) to sign in as the demo user, describe the pool and call GetUser. Only by
-    fork: a thread would compete for the interpreter lock with the backend and the UI."""
+def fork_waiting() -> EarlyAnswers | None:
+    """Fork at once, before the options are read: the child loads botocore, the session
+    code and the compiled spec while the parent reads its command line, environment and
+    config file (and the token from standard input, or the demo starts its backend), then
+    waits for `EarlyAnswers.go()` to make its calls, or for `cancel()` to exit. The work
+    and the token reach it through a pipe between the two processes, as its answers come
+    back; nothing is written anywhere. Only by fork: a thread would compete for the
+    interpreter lock with the parent's start. None where that is not possible."""
     if os.environ.get(ENV) in ("off", "thread") or not fork_is_safe() or usable_cpus() < 2:
         return None
-    expected = {"SignIn", "GetUser"} | ({"DescribeUserPool"} if describe_pool else set())
-    answers = EarlyAnswers(expected)
+    answers = EarlyAnswers()
     read_fd, write_fd = os.pipe()
     go_read, go_write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(go_write)
-        _demo_child(read_fd, write_fd, go_read, read_only, describe_pool)
+        _waiting_child(read_fd, write_fd, go_read)
     os.close(write_fd)
     os.close(go_read)
     answers.how = "fork"
 
-    def go(settings: Any, sign_in: tuple[str, str], credentials: Any) -> None:
-        data = pickle.dumps((settings, sign_in, credentials))
-        with os.fdopen(go_write, "wb") as pipe:
-            pipe.write(data)
+    def go(work: dict[str, Any] | None) -> None:
         answers._go = None
+        with os.fdopen(go_write, "wb") as pipe:
+            if work is not None:
+                pipe.write(pickle.dumps(work, protocol=pickle.HIGHEST_PROTOCOL))
 
     answers._go = go
     threading.Thread(
@@ -275,27 +309,28 @@ def start_demo(*, read_only: bool = False, describe_pool: bool = True) -> EarlyA
     return answers
 
 
-def _demo_child(
-    read_fd: int, write_fd: int, go_fd: int, read_only: bool, describe_pool: bool
-) -> None:
+def _waiting_child(read_fd: int, write_fd: int, go_fd: int) -> None:
     def work(send: Callable[[tuple[str, Any]], None]) -> None:
-        import botocore.session  # noqa: F401 - loaded while the parent starts the backend
+        import botocore.session  # noqa: F401 - loaded while the parent reads its options
 
         import tui.core.session  # noqa: F401
+        from contracts.checker.spec import default_spec
 
+        with contextlib.suppress(Exception):  # the call itself reports a spec that fails
+            default_spec()
         with os.fdopen(go_fd, "rb") as pipe:
             data = pipe.read()
-        if not data:  # the parent gave up (the backend did not start)
+        if not data:  # cancelled, or the parent is gone
             return
-        settings, sign_in, credentials = pickle.loads(data)
+        job = pickle.loads(data)
         _fetch(
-            settings,
-            None,
-            read_only=read_only,
-            credentials=credentials,
-            describe_pool=describe_pool,
+            job["settings"],
+            job["token"],
+            read_only=job["read_only"],
+            credentials=job["credentials"],
+            describe_pool=job["describe_pool"],
             send=send,
-            sign_in=sign_in,
+            sign_in=job["sign_in"],
         )
 
     _run_child(read_fd, write_fd, work)
@@ -310,6 +345,13 @@ def _run_child(
 ) -> None:
     code = 0
     try:
+        # A short-lived process that mostly allocates what it keeps (botocore's loaders,
+        # model and client) and exits after a few calls: the cyclic collector's passes
+        # over that growing heap were a third of its time (bench/startup.py: GetUser 38 ms
+        # with them, 18 ms without). Memory is given back at exit.
+        import gc
+
+        gc.disable()
         os.close(read_fd)
         # The terminal belongs to the parent: the child neither reads nor draws on it.
         null = os.open(os.devnull, os.O_RDWR)

@@ -128,7 +128,7 @@ def test_turned_off_or_thread_by_environment(backend, monkeypatch):
     monkeypatch.delenv(prefetch.ENV)
     monkeypatch.setattr(prefetch, "usable_cpus", lambda: 1)  # nothing to overlap on one CPU
     assert prefetch.start(settings_for(backend), "x") is None
-    assert prefetch.start_demo() is None
+    assert prefetch.fork_waiting() is None
 
 
 DEMO_CHILD = """
@@ -136,13 +136,14 @@ import json
 from tui import prefetch
 from tui.core.auth import Tokens
 from tui.core.connection import ConnectionSettings
-answers = prefetch.start_demo()  # forks before the backend's threads exist
+answers = prefetch.fork_waiting()  # forks before the backend's threads exist
 from tui.embedded import EmbeddedCognito
 with EmbeddedCognito(seed="demo") as backend:
     first = backend.users[0]
     settings = ConnectionSettings(region=backend.region, endpoint_url=backend.endpoint_url,
                                   pool_id=backend.user_pool_id, client_id=backend.client_id)
-    answers.go(settings, (first.username, first.password), ("AKIDCOGNITOTUITEST00", "x"))
+    answers.go(settings, sign_in=(first.username, first.password),
+               credentials=("AKIDCOGNITOTUITEST00", "x"), describe_pool=True)
     tokens = answers.take("SignIn")
     schema = answers.take("DescribeUserPool")
     user = answers.take("GetUser")
@@ -166,3 +167,50 @@ def test_the_demo_signs_in_in_the_child_once_the_backend_is_up():
     out = json.loads(done.stdout.splitlines()[-1])
     assert out["how"] == "fork" and out["tokens"] and out["schema"]
     assert out["user"] == out["first"]
+
+
+WAITING_CHILD = """
+import json, os, sys, threading
+from tui import prefetch
+from tui.core.connection import ConnectionSettings
+before = threading.active_count()
+answers = prefetch.fork_waiting()  # before the options (and the token) are known
+settings = ConnectionSettings(**json.loads(sys.argv[1]))
+if sys.argv[2] == "go":
+    answers.go(settings, token=os.environ.pop("EARLY_TOKEN"),
+               credentials=("AKIDCOGNITOTUITEST00", "x"))
+    user = answers.take("GetUser").username
+else:
+    answers.cancel()
+    user = answers.take("GetUser")
+print(json.dumps({"how": answers.how, "threads_before": before, "user": user,
+                  "pending": answers.pending_any()}))
+"""
+
+
+def test_a_child_forked_before_the_options_waits_for_its_work_or_its_cancel(backend):
+    """`cognito-tui --access-token -` forks before it reads the token: the child loads
+    botocore meanwhile, then gets the settings and the token through the pipe; a child
+    with nothing to do (options refused, no token after all) exits without a call."""
+    username, password = new_user(backend)
+    token = token_of(backend, username, password)
+    settings = {"region": backend.region, "endpoint_url": backend.endpoint_url}
+    env = {k: v for k, v in os.environ.items() if k != prefetch.ENV}
+    outs = {}
+    for mode in ("go", "cancel"):
+        done = subprocess.run(
+            [sys.executable, "-c", WAITING_CHILD, json.dumps(settings), mode],
+            env={**env, "EARLY_TOKEN": token, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+        )
+        assert done.returncode == 0, done.stderr
+        assert token not in done.stdout + done.stderr
+        outs[mode] = json.loads(done.stdout)
+    assert outs["go"]["how"] == "fork" and outs["go"]["threads_before"] == 1
+    assert outs["go"]["user"] == username and not outs["go"]["pending"]
+    # cancelled: no answer and nothing left to wait for (a child still waiting would hold
+    # take() past the subprocess's timeout)
+    assert outs["cancel"]["user"] is None and not outs["cancel"]["pending"]
