@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from tui.core.connection import ConnectionSettings, RetryNotice
 from tui.core.session import EditorSession
@@ -115,6 +116,14 @@ class CognitoApp(App[None]):
         if options.keymap:
             self.set_keymap(options.keymap)
         self._heap_frozen = False
+        # With a token the attribute screen is the app's first screen itself (see
+        # get_default_screen), so the session has the token before any screen mounts.
+        self._first_screen: Screen[Any] | None = None
+        if options.access_token and not options.admin:
+            from tui.screens.attributes import AttributesScreen
+
+            self.session.use_access_token(options.access_token)
+            self._first_screen = AttributesScreen(options.hint)
         from tui.widgets.glyphs import ASCII_CSS, ascii_only, use_ascii_scrollbars
 
         self.ascii = ascii_only()  # TERM=linux: the console's font lacks box corners etc.
@@ -124,6 +133,17 @@ class CognitoApp(App[None]):
                 ASCII_CSS, read_from=(__file__, "ASCII_CSS"), is_default_css=False
             )
             use_ascii_scrollbars()
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The attribute screen when the editor starts with a token: Textual's blank default
+        screen, mounted and styled before the attribute screen was pushed over it, cost
+        the first frame about 18 ms (bench/startup.py)."""
+        return self._first_screen or super().get_default_screen()
+
+    def on_load(self) -> None:
+        # before the first worker starts (the first screen's, when it is the default
+        # screen, may start before on_mount): see DaemonThreads
+        asyncio.get_running_loop().set_default_executor(DaemonThreads())
 
     def get_key_display(self, binding: Binding) -> str:
         shown = super().get_key_display(binding)
@@ -197,17 +217,12 @@ class CognitoApp(App[None]):
         if self.options.freeze_heap:
             self.set_timer(2.0, self._resume_collection)
 
-        # before the first worker starts: see DaemonThreads
-        asyncio.get_running_loop().set_default_executor(DaemonThreads())
-
         if self.options.admin:
             self._start_admin()
             return
-        attributes = AttributesScreen(self.options.hint)
-        if self.options.access_token:
-            self.session.use_access_token(self.options.access_token)
-            self.push_screen(attributes)
+        if self._first_screen is not None:  # already on screen: the default screen
             return
+        attributes = AttributesScreen(self.options.hint)
         if self.options.auto_sign_in:
             self._auto_sign_in(attributes)
             return
