@@ -8,6 +8,7 @@ dependencies only when run, so `--version` and `--help` stay fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
@@ -102,16 +103,49 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+SUBCOMMANDS = ("embedded", "bulk", "users")
+
+
+def may_fetch_early(argv: list[str]) -> bool:
+    """A hint read from the raw arguments, before anything is parsed or imported: the
+    editor (no subcommand, no --help or --version), not admin mode, with a token (an
+    --access-token option or COGNITO_ACCESS_TOKEN) or --demo. The start forks its early
+    answer's child on this hint (tui.prefetch.fork_waiting), some 30 ms sooner than after
+    the parse; the parsed options then decide whether the child gets work or is let go, so
+    a wrong hint costs only an idle child, and a missed one (e.g. an abbreviated option)
+    only the fork's later start."""
+    if any(a in ("-h", "--help", "--version", "--admin") or a in SUBCOMMANDS for a in argv):
+        return False
+    token = any(a == "--access-token" or a.startswith("--access-token=") for a in argv)
+    return token or "--demo" in argv or bool(os.environ.get("COGNITO_ACCESS_TOKEN"))
+
+
 def main(argv: list[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
+    waiting = None
+    if may_fetch_early(argv):
+        from tui import prefetch
+
+        waiting = prefetch.fork_waiting()
+    try:
+        parser = build_parser(argv)
+        args = parser.parse_args(argv)
+    except BaseException:  # --help, a usage error: the child has nothing to do
+        if waiting is not None:
+            waiting.cancel()
+        raise
     handler = getattr(args, "handler", None)
     if handler is None:
         from tui.launch import run_editor
 
-        return run_editor(args)
+        try:
+            return run_editor(args, waiting=waiting)
+        finally:  # a start refused before the child got its work (no-op once it has)
+            if waiting is not None:
+                waiting.cancel()
+    if waiting is not None:
+        waiting.cancel()
     return int(handler(args))
 
 

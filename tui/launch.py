@@ -339,7 +339,9 @@ def run_app(app: Any) -> None:
     app.run()
 
 
-def run_editor(args: argparse.Namespace) -> int:
+def run_editor(args: argparse.Namespace, waiting: Any = None) -> int:
+    """The editor. `waiting`: the early answer's child, if `tui.cli.main` forked it on
+    the raw arguments' hint (it is given work or let go here)."""
     # No cyclic collections while the editor starts: everything it makes until the first
     # answer is on screen is kept, and the collector's passes over it only delayed the
     # first frame. The app freezes that heap and turns the collector back on
@@ -358,8 +360,10 @@ def run_editor(args: argparse.Namespace) -> int:
     if args.reset and not args.demo:
         sys.stderr.write("cognito-tui: --reset only applies to --demo\n")
         return 2
-    waiting = None
-    if wants_early_answers(args):
+    if waiting is not None and not wants_early_answers(args):
+        waiting.cancel()
+        waiting = None
+    if waiting is None and wants_early_answers(args):
         # before the options are read: see tui.prefetch.fork_waiting
         from tui import prefetch
 

@@ -214,3 +214,24 @@ def test_a_child_forked_before_the_options_waits_for_its_work_or_its_cancel(back
     # cancelled: no answer and nothing left to wait for (a child still waiting would hold
     # take() past the subprocess's timeout)
     assert outs["cancel"]["user"] is None and not outs["cancel"]["pending"]
+
+
+def test_the_raw_arguments_hint_forks_only_for_an_editor_with_a_token_or_the_demo(monkeypatch):
+    from tui.cli import may_fetch_early
+
+    monkeypatch.delenv("COGNITO_ACCESS_TOKEN", raising=False)
+    assert may_fetch_early(["--pool-id", "eu-west-1_AbC123", "--access-token", "-"])
+    assert may_fetch_early(["--access-token=-"])
+    assert may_fetch_early(["--demo"])
+    for argv in (
+        ["--pool-id", "eu-west-1_AbC123", "--username", "ada"],  # signs in: nothing early
+        ["--demo", "--admin"],
+        ["--access-token", "-", "--help"],
+        ["--version"],
+        ["users", "--pool-id", "eu-west-1_AbC123"],
+        ["bulk", "apply", "changes.csv"],
+        ["embedded", "--seed", "demo"],
+    ):
+        assert not may_fetch_early(argv), argv
+    monkeypatch.setenv("COGNITO_ACCESS_TOKEN", "x")
+    assert may_fetch_early(["--pool-id", "eu-west-1_AbC123"])
