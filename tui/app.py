@@ -174,7 +174,11 @@ class CognitoApp(App[None]):
         turns the cyclic collector off while the editor starts (`tui.launch.run_editor`):
         its passes over a heap that only grows with modules, classes and widgets found
         nothing to free. Called with the first answer on screen, or two seconds after
-        the app mounted (e.g. a sign-in screen waiting for its user), whichever is first."""
+        the app mounted (e.g. a sign-in screen waiting for its user), whichever is first.
+        The start's CPU placement ends then too, if the early answer's child is not done
+        (tui.prefetch._fork)."""
+        if self.options.early is not None:
+            self.options.early.unpin()
         if self.options.freeze_heap and not self._heap_frozen:
             import gc
 

@@ -12,10 +12,12 @@ from typing import Any
 
 import pytest
 
-from tests.tui.support import LOCAL, new_user, settings_for
+from tests.tui.support import LOCAL, editor, new_user, rows, settings_for, settle, status
 from tui import prefetch
 from tui.core.errors import CognitoError
 from tui.core.session import EditorSession
+from tui.screens.attributes import AttributesScreen
+from tui.screens.signin import SignInScreen
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -174,17 +176,26 @@ import json, os, sys, threading
 from tui import prefetch
 from tui.core.connection import ConnectionSettings
 before = threading.active_count()
+allowed = os.sched_getaffinity(0)
 answers = prefetch.fork_waiting()  # before the options (and the token) are known
+placed = os.sched_getaffinity(0)
 settings = ConnectionSettings(**json.loads(sys.argv[1]))
-if sys.argv[2] == "go":
+if sys.argv[2] == "die":  # the child is gone before its work comes
+    os.kill(answers.pid, 9)
+    answers.take("nothing")  # returns once the reader has seen the pipe close
+if sys.argv[2] in ("go", "die"):
     answers.go(settings, token=os.environ.pop("EARLY_TOKEN"),
                credentials=("AKIDCOGNITOTUITEST00", "x"))
-    user = answers.take("GetUser").username
+    user = answers.take("GetUser")
+    user = user and user.username
 else:
     answers.cancel()
     user = answers.take("GetUser")
+answers.take("nothing")  # until the child is done
 print(json.dumps({"how": answers.how, "threads_before": before, "user": user,
-                  "pending": answers.pending_any()}))
+                  "pending": answers.pending_any(), "cpus": len(allowed),
+                  "placed": len(placed), "after": sorted(os.sched_getaffinity(0)),
+                  "allowed": sorted(allowed)}))
 """
 
 
@@ -197,7 +208,7 @@ def test_a_child_forked_before_the_options_waits_for_its_work_or_its_cancel(back
     settings = {"region": backend.region, "endpoint_url": backend.endpoint_url}
     env = {k: v for k, v in os.environ.items() if k != prefetch.ENV}
     outs = {}
-    for mode in ("go", "cancel"):
+    for mode in ("go", "cancel", "die"):
         done = subprocess.run(
             [sys.executable, "-c", WAITING_CHILD, json.dumps(settings), mode],
             env={**env, "EARLY_TOKEN": token, "PYTHONPATH": str(ROOT)},
@@ -214,6 +225,14 @@ def test_a_child_forked_before_the_options_waits_for_its_work_or_its_cancel(back
     # cancelled: no answer and nothing left to wait for (a child still waiting would hold
     # take() past the subprocess's timeout)
     assert outs["cancel"]["user"] is None and not outs["cancel"]["pending"]
+    # killed before its work: the work is not sent anywhere, nothing is answered (the
+    # session then calls Cognito itself), and the start goes on
+    assert outs["die"]["user"] is None and not outs["die"]["pending"]
+    for out in outs.values():
+        # the parent kept on one CPU while the child works on the others (two or more),
+        # every CPU given back once the child is done
+        assert out["placed"] == (1 if out["cpus"] > 1 else out["cpus"])
+        assert out["after"] == out["allowed"]
 
 
 def test_the_raw_arguments_hint_forks_only_for_an_editor_with_a_token_or_the_demo(monkeypatch):
@@ -235,3 +254,37 @@ def test_the_raw_arguments_hint_forks_only_for_an_editor_with_a_token_or_the_dem
         assert not may_fetch_early(argv), argv
     monkeypatch.setenv("COGNITO_ACCESS_TOKEN", "x")
     assert may_fetch_early(["--pool-id", "eu-west-1_AbC123"])
+
+
+@pytest.mark.parametrize("good", [True, False], ids=["answer", "error"])
+async def test_an_early_answer_already_there_is_on_the_first_screen_when_it_mounts(
+    backend, tmp_path, monkeypatch, good
+):
+    """Shown while the screen mounts, before its first frame is painted (one layout and
+    paint of the table instead of two); an early error takes the usual way, through a
+    worker, to the usual message."""
+    username, password = new_user(backend, given_name="Early")
+    token = token_of(backend, username, password) if good else "not-a-token-at-all"
+    answers = prefetch.start(settings_for(backend), token, credentials=LOCAL)
+    assert answers is not None and answers.how == "thread"  # pytest runs threads: no fork
+    answers.take("nothing", timeout=30)  # returns when the thread is done: all arrived
+    assert answers.ready("GetUser") is good
+    at_mount: dict[str, Any] = {}
+    mount = AttributesScreen.on_mount
+
+    def on_mount(screen: AttributesScreen) -> None:
+        mount(screen)
+        at_mount.update(loaded=screen.loaded, rows=rows(screen.app), status=status(screen.app))
+
+    monkeypatch.setattr(AttributesScreen, "on_mount", on_mount)
+    app = editor(backend, tmp_path, access_token=token, early=answers)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if good:
+            assert at_mount["loaded"] and "given_name" in at_mount["rows"]
+            assert at_mount["status"] == "No pending changes."
+            assert app.session.draft.server["given_name"] == "Early"
+            assert app.session.early is None  # taken: a reload asks Cognito
+        else:
+            assert not at_mount["loaded"] and at_mount["status"] == "Loading attributes…"
+            assert isinstance(app.screen, SignInScreen)  # the refused token's usual way

@@ -283,6 +283,20 @@ class EditorSession:
         self._open_journal()
         return user
 
+    def load_at_once(self, with_schema: bool = False) -> UserRecord | None:
+        """`load()`, when it can return without waiting: the early GetUser has arrived as
+        a result (and, `with_schema`, the early DescribeUserPool unless already known).
+        None otherwise (still on its way, an error, none at all, admin mode): then `load()`
+        in a worker, as ever, waits for it or makes the call and reports its error."""
+        early = self.early
+        if early is None or self.admin_username is not None or not early.ready("GetUser"):
+            return None
+        if with_schema and self.pool_schema is None:
+            if not early.ready("DescribeUserPool"):
+                return None
+            self.pool_schema = self._early("DescribeUserPool")
+        return self.load()
+
     def load_pool_schema(self) -> PoolSchema | None:
         """DescribeUserPool when IAM credentials allow it; a signed-in user alone cannot."""
         if not self.settings.pool_id:

@@ -14,7 +14,7 @@ from tui.core.errors import CognitoError
 from tui.core.schema import READ_ONLY_ATTRIBUTES, VERIFIED_FLAG
 from tui.core.service import CodeDelivery, UserRecord
 from tui.messages import Retrying
-from tui.screens.base import AppScreen
+from tui.screens.base import AppScreen, answer_now
 from tui.widgets.attribute_table import PENDING, AttributeRow, AttributeTable
 from tui.widgets.footer import KeyFooter
 from tui.widgets.keys import key_of
@@ -91,7 +91,7 @@ class AttributesScreen(AppScreen[None]):
         self.refresh_header()
         self.set_interval(30, self.refresh_header)
         self.query_one(StatusLine).say("Loading attributes…")
-        self.load()
+        self.load(at_once=True)
 
     def refresh_header(self) -> None:
         self.query_one(SessionHeader).show_info(self.session.info())
@@ -163,16 +163,30 @@ class AttributesScreen(AppScreen[None]):
 
     # -- loading ---------------------------------------------------------------------------
 
-    def load(self) -> None:
+    def load(self, at_once: bool = False) -> None:
+        """GetUser in a worker. `at_once`: the first load, which shows an early answer
+        that has already arrived (tui/prefetch.py) before the screen's first frame is
+        painted, sparing a second layout and paint of the table."""
         session = self.session
         wants_schema = self.admin or self.app.options.describe_pool
+
+        def failed(error: CognitoError) -> None:
+            self._failed(error, "load")
+
+        if at_once and answer_now(
+            lambda: session.load_at_once(with_schema=wants_schema),
+            self._loaded,
+            failed,
+            operation="GetUser",
+        ):
+            return
 
         def load() -> UserRecord:
             if wants_schema and session.pool_schema is None:
                 session.load_pool_schema()
             return session.load()
 
-        self.run_core(load, self._loaded, lambda error: self._failed(error, "load"))
+        self.run_core(load, self._loaded, failed)
 
     def _loaded(self, user: UserRecord) -> None:
         first = not self.loaded

@@ -68,6 +68,30 @@ def run_core(
     )
 
 
+def answer_now(
+    call: Callable[[], Result | None],
+    done: Callable[[Result], object],
+    failed: Callable[[CognitoError], object],
+    *,
+    operation: str = "",
+) -> bool:
+    """`run_core`'s counterpart for an answer that may already be here (an early answer,
+    tui/prefetch.py): `call` runs on the UI thread and must not wait; a result goes to
+    `done` at once, a failure to `failed` as the worker would report it. False when
+    `call` had nothing (None): the caller then starts the worker as usual."""
+    try:
+        result = call()
+    except Exception as exc:
+        from tui.core.errors import from_botocore
+
+        failed(from_botocore(exc, operation))
+        return True
+    if result is None:
+        return False
+    done(result)
+    return True
+
+
 class AppScreen(Screen[ScreenResult]):
     """A screen of this editor."""
 
