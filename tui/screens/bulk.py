@@ -22,6 +22,7 @@ from textual.widgets import Input, Label, Static
 from tui.core.errors import BULK, INPUT_ERROR, CognitoError
 from tui.screens.base import AppScreen
 from tui.widgets.footer import KeyFooter
+from tui.widgets.inputs import OrderedInput
 from tui.widgets.keys import key_of
 from tui.widgets.status import SessionHeader, StatusLine
 
@@ -54,7 +55,7 @@ class BulkScreen(AppScreen[None]):
         yield SessionHeader()
         with Vertical(classes="form"):
             yield Label(f"Bulk changes to pool {self.pool_id}", classes="title")
-            yield Input(placeholder="CSV file: username,attribute,value,action", id="path")
+            yield OrderedInput(placeholder="CSV file: username,attribute,value,action", id="path")
             yield Static("", id="summary")
         with VerticalScroll():
             yield Static("", id="details")

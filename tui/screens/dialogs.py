@@ -20,6 +20,7 @@ from textual.widgets import Input, Label, Static, TextArea
 from tui.core.attributes import Change, name_problems, value_problems
 from tui.core.schema import CUSTOM_PREFIX, STANDARD_ATTRIBUTES, VERIFIED_FLAG, PoolSchema
 from tui.screens.base import AppDialog
+from tui.widgets.inputs import OrderedInput, OrderedTextArea
 from tui.widgets.printable import printable
 
 HINTS = {
@@ -90,7 +91,7 @@ class EditValue(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text(printable(f"Edit {self.attr_name}")), classes="title")
-            yield Input(
+            yield OrderedInput(
                 self.value,
                 id="value",
                 highlighter=SHOW_CONTROLS,
@@ -144,13 +145,13 @@ class AddAttribute(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Add an attribute", classes="title")
-            yield Input(
+            yield OrderedInput(
                 placeholder="name, e.g. nickname or custom:department",
                 id="name",
                 highlighter=SHOW_CONTROLS,
                 suggester=SuggestFromList(self.suggestions, case_sensitive=False),
             )
-            yield Input(placeholder="value", id="value", highlighter=SHOW_CONTROLS)
+            yield OrderedInput(placeholder="value", id="value", highlighter=SHOW_CONTROLS)
             yield Static("", id="hint", classes="hint")
             yield Static("", id="problem", classes="problem")
             yield Static(
@@ -309,7 +310,7 @@ class ClientMetadataEditor(Dialog):
         text = "\n".join(f"{k}={v}" for k, v in self.metadata.items())
         with Vertical(classes="dialog"):
             yield Label("ClientMetadata (sent to the pool's Lambda triggers)", classes="title")
-            yield TextArea(text, id="pairs")
+            yield OrderedTextArea(text, id="pairs")
             yield Static("", id="problem", classes="problem")
             yield Static("one key=value per line   ctrl+s apply   Esc cancel", classes="keys")
 

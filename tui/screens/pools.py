@@ -16,6 +16,7 @@ from tui.screens.base import AppScreen
 from tui.screens.dialogs import Dialog, show_help
 from tui.screens.users import UsersScreen
 from tui.widgets.footer import KeyFooter
+from tui.widgets.inputs import OrderedInput
 from tui.widgets.status import SessionHeader, StatusLine
 
 
@@ -114,10 +115,12 @@ class SwitchIdentity(Dialog):
         settings = self.session.settings
         with Vertical(classes="dialog"):
             yield Label("Switch profile and region", classes="title")
-            yield Input(
+            yield OrderedInput(
                 settings.profile or "", placeholder="profile (empty: default)", id="profile"
             )
-            yield Input(settings.region or "", placeholder="region, e.g. eu-west-1", id="region")
+            yield OrderedInput(
+                settings.region or "", placeholder="region, e.g. eu-west-1", id="region"
+            )
             yield Static("", id="problem", classes="problem")
             yield Static(
                 "Enter check and switch (the current identity stays until the check passes)",

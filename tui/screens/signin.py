@@ -17,6 +17,7 @@ from tui.core.auth import Challenge, Tokens
 from tui.core.errors import SIGNIN, CognitoError
 from tui.screens.base import AppScreen
 from tui.widgets.footer import KeyFooter
+from tui.widgets.inputs import OrderedInput
 from tui.widgets.status import SessionHeader, StatusLine
 
 # from the .tcss file beside this module (why not CSS_PATH: see Dialog in dialogs.py)
@@ -52,8 +53,8 @@ class SignInScreen(AppScreen[bool]):
         with VerticalScroll(classes="body"), Vertical(classes="form"):
             title = "Sign in again (your edits are kept)" if self.reauth else "Sign in"
             yield Label(title, classes="title")
-            yield Input(self.username, placeholder="username or email", id="username")
-            yield Input(placeholder="password", password=True, id="password")
+            yield OrderedInput(self.username, placeholder="username or email", id="username")
+            yield OrderedInput(placeholder="password", password=True, id="password")
             yield Static(self._method_text(), id="method", classes="hint")
         yield StatusLine()
         yield KeyFooter()
@@ -134,9 +135,11 @@ class ChallengeScreen(AppScreen[bool]):
         with VerticalScroll(classes="body"), Vertical(classes="form"):
             if c.name == "NEW_PASSWORD_REQUIRED":
                 yield Label("A new password is required", classes="title")
-                yield Input(placeholder="new password", password=True, id="answer")
+                yield OrderedInput(placeholder="new password", password=True, id="answer")
                 for name in c.required_attributes:
-                    yield Input(placeholder=f"{name} (required by the pool)", id=f"attr-{name}")
+                    yield OrderedInput(
+                        placeholder=f"{name} (required by the pool)", id=f"attr-{name}"
+                    )
             elif c.name == "SELECT_MFA_TYPE":
                 yield Label("Choose how to confirm it is you", classes="title")
                 yield OptionList(
@@ -144,7 +147,7 @@ class ChallengeScreen(AppScreen[bool]):
                 )
             elif c.supported:
                 yield Label(Text(self._code_title()), classes="title")
-                yield Input(placeholder="code", password=True, id="answer", max_length=8)
+                yield OrderedInput(placeholder="code", password=True, id="answer", max_length=8)
             else:
                 yield Label(Text(f"{c.name} cannot be answered here"), classes="title")
                 yield Static("Sign in once with the hosted UI or the AWS CLI, then retry.")

@@ -33,6 +33,7 @@ from tui.screens.base import AppScreen
 from tui.screens.dialogs import Dialog, ErrorDetails, show_help
 from tui.widgets.columns import Width
 from tui.widgets.footer import KeyFooter
+from tui.widgets.inputs import OrderedInput
 from tui.widgets.status import SessionHeader, StatusLine
 from tui.widgets.users_table import Column, UsersTable
 
@@ -109,7 +110,7 @@ class UsersScreen(AppScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield SessionHeader()
-        yield Input(
+        yield OrderedInput(
             placeholder="search: name prefix, email^=ada, custom:department=Research, !nickname",
             id="search",
         )
@@ -393,7 +394,7 @@ class ExportDialog(Dialog):
         scope = f"users matching {self.filter}" if self.filter else "every user of the pool"
         with Vertical(classes="dialog"):
             yield Label(Text(f"Export {scope}, all pages"), classes="title")
-            yield Input(self.default, id="path")
+            yield OrderedInput(self.default, id="path")
             yield Static(
                 ".csv writes CSV, .jsonl JSON Lines; written as pages arrive", classes="hint"
             )

@@ -15,6 +15,7 @@ from tui.core.errors import CognitoError
 from tui.core.service import CodeDelivery
 from tui.screens.base import AppScreen
 from tui.widgets.footer import KeyFooter
+from tui.widgets.inputs import OrderedInput
 from tui.widgets.keys import key_of
 from tui.widgets.printable import printable
 from tui.widgets.status import SessionHeader, StatusLine
@@ -59,7 +60,9 @@ class VerificationScreen(AppScreen[list[str]]):
             yield Label("Verify the new value", classes="title")
             yield Static(self._deliveries_text(), id="deliveries")
             yield Static(self._note(), classes="note", id="note")
-            yield Input(placeholder="verification code", password=True, id="code", max_length=16)
+            yield OrderedInput(
+                placeholder="verification code", password=True, id="code", max_length=16
+            )
             resend = key_of(self.app, "verify.resend", "ctrl+r")
             later = key_of(self.app, "verify.later", "escape").replace("escape", "Esc")
             verify = key_of(self.app, "verify", "c")
