@@ -29,6 +29,24 @@ def token_of(backend: Any, username: str, password: str) -> str:
     return str(session.tokens.access_token)
 
 
+def in_a_fresh_process(
+    script: str, *args: str, token: str = "", timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """`script` in a new interpreter (no threads yet, so the fork path), the token in its
+    environment only; it must exit 0."""
+    env = {k: v for k, v in os.environ.items() if k != prefetch.ENV}
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        env={**env, "EARLY_TOKEN": token, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
 def test_early_answer_is_the_session_result_taken_once(backend, tmp_path):
     username, password = new_user(backend, given_name="Early")
     token = token_of(backend, username, password)
@@ -106,16 +124,7 @@ def test_the_fork_path_in_a_process_without_threads(backend):
     username, password = new_user(backend)
     token = token_of(backend, username, password)
     settings = {"region": backend.region, "endpoint_url": backend.endpoint_url}
-    env = {k: v for k, v in os.environ.items() if k != prefetch.ENV}
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, json.dumps(settings)],
-        env={**env, "EARLY_TOKEN": token, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-    )
-    assert done.returncode == 0, done.stderr
+    done = in_a_fresh_process(CHILD, json.dumps(settings), token=token)
     out = json.loads(done.stdout)
     assert out["how"] == "fork" and out["threads_before"] == 1
     assert out["user"] == username and out["email"] == f"{username}@example.com"
@@ -156,16 +165,7 @@ with EmbeddedCognito(seed="demo") as backend:
 
 
 def test_the_demo_signs_in_in_the_child_once_the_backend_is_up():
-    env = {k: v for k, v in os.environ.items() if k != prefetch.ENV}
-    done = subprocess.run(
-        [sys.executable, "-c", DEMO_CHILD],
-        env={**env, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-    assert done.returncode == 0, done.stderr
+    done = in_a_fresh_process(DEMO_CHILD, timeout=120)
     out = json.loads(done.stdout.splitlines()[-1])
     assert out["how"] == "fork" and out["tokens"] and out["schema"]
     assert out["user"] == out["first"]
@@ -206,18 +206,9 @@ def test_a_child_forked_before_the_options_waits_for_its_work_or_its_cancel(back
     username, password = new_user(backend)
     token = token_of(backend, username, password)
     settings = {"region": backend.region, "endpoint_url": backend.endpoint_url}
-    env = {k: v for k, v in os.environ.items() if k != prefetch.ENV}
     outs = {}
     for mode in ("go", "cancel", "die"):
-        done = subprocess.run(
-            [sys.executable, "-c", WAITING_CHILD, json.dumps(settings), mode],
-            env={**env, "EARLY_TOKEN": token, "PYTHONPATH": str(ROOT)},
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=ROOT,
-        )
-        assert done.returncode == 0, done.stderr
+        done = in_a_fresh_process(WAITING_CHILD, json.dumps(settings), mode, token=token)
         assert token not in done.stdout + done.stderr
         outs[mode] = json.loads(done.stdout)
     assert outs["go"]["how"] == "fork" and outs["go"]["threads_before"] == 1
