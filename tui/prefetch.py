@@ -101,8 +101,12 @@ def _error(error: Any) -> tuple[str, tuple[Any, ...]]:
         return ("error", (*fields, []))
 
 
+def _is_error(value: Any) -> bool:
+    return isinstance(value, tuple) and len(value) == 2 and value[0] == "error"
+
+
 def _raise(value: Any) -> Any:
-    if isinstance(value, tuple) and len(value) == 2 and value[0] == "error":
+    if _is_error(value):
         from tui.core.errors import CognitoError
 
         code, message, operation, status, retries, violations = value[1]
@@ -183,7 +187,7 @@ class EarlyAnswers:
             if name in self._taken or name not in self._answers:
                 return False
             value = self._answers[name]
-        return not (isinstance(value, tuple) and len(value) == 2 and value[0] == "error")
+        return not _is_error(value)
 
     def take(self, name: str, timeout: float = 120.0) -> Any:
         with self._cond:
@@ -258,7 +262,7 @@ def fork_is_safe() -> bool:
 
 
 def _cpu_now() -> int | None:
-    """The CPU this thread runs on (Linux's /proc/self/stat, field 39), or None."""
+    """The CPU this thread runs on (field 39 of Linux's /proc/thread-self/stat), or None."""
     try:
         with open("/proc/thread-self/stat", "rb") as fh:
             return int(fh.read().rsplit(b")", 1)[1].split()[36])
@@ -268,10 +272,9 @@ def _cpu_now() -> int | None:
 
 def _fork(answers: EarlyAnswers) -> int:
     """os.fork(), with the parent kept on the CPU it runs on and the child on the others
-    until the child is done (`EarlyAnswers.unpin`). Left to the scheduler, the two often
-    shared one CPU for part of the start on a two-CPU machine (measured with
-    bench/startup.py: the parent's first frame ~30 ms later than with the child idle, and
-    attributes on screen 1.33x a plain botocore script against 1.28x when placed apart)."""
+    until the child is done (`EarlyAnswers.unpin`). On a two-CPU machine, in 21 rounds of
+    bench/startup.py's launches: attributes on screen 1.33x a plain botocore script with
+    the two left to the scheduler, 1.28x placed apart."""
     cpu = _cpu_now() if hasattr(os, "sched_setaffinity") else None
     allowed: set[int] = set()
     if cpu is not None:
