@@ -10,13 +10,16 @@ from typing import Any
 from textual import events
 from textual.widgets import Input, TextArea
 
-from tests.tui.support import editor, new_user, open_editor, select, settle
+from tests.tui.support import editor, new_user, open_editor, select, settle, status
+from tui.screens.attributes import AttributesScreen
 from tui.screens.dialogs import ClientMetadataEditor, EditValue
+from tui.screens.signin import SignInScreen
 
 
 def burst(app: Any, *keys: str) -> None:
     for key in keys:
-        app.post_message(events.Key(key, key if len(key) == 1 else None))
+        character = key if len(key) == 1 else {"enter": "\r"}.get(key)
+        app.post_message(events.Key(key, character))
 
 
 async def test_a_burst_of_edits_in_a_value_keeps_every_key_in_order(backend, tmp_path):
@@ -52,3 +55,17 @@ async def test_a_burst_in_the_client_metadata_editor_keeps_every_key_in_order(ba
         burst(app, "backspace", "backspace", "backspace", "d", "e", "v", "backspace", "x")
         await settle(pilot)
         assert area.text == "team=dex"
+
+
+async def test_username_enter_and_password_in_one_burst_sign_in(backend, tmp_path):
+    """Typed before the sign-in screen was up, or held back by a slow link: the password
+    goes to the password field (it used to land in the username field, shown in clear)."""
+    username, password = new_user(backend)
+    app = editor(backend, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        burst(app, *username, "enter", *password, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AttributesScreen), status(app)
+        assert app.session.username == username

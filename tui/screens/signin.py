@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.text import Text
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -38,6 +39,8 @@ class SignInScreen(AppScreen[bool]):
         Binding("ctrl+p", "toggle_method", "SRP/password flow", id="signin.method"),
         # priority, as the app's own ctrl+q is: otherwise the footer would hide this entry
         Binding("ctrl+q", "app.quit", "Quit", id="signin.quit", priority=True),
+        # priority: see action_next_field
+        Binding("enter", "next_field", show=False, priority=True, id="signin.next"),
     ]
 
     def __init__(self, username: str = "", reauth: bool = False, notice: str = "") -> None:
@@ -77,9 +80,15 @@ class SignInScreen(AppScreen[bool]):
         self.method = "password" if self.method == "srp" else "srp"
         self.query_one("#method", Static).update(self._method_text())
 
-    @on(Input.Submitted, "#username")
-    def _to_password(self) -> None:
-        self.query_one("#password", Input).focus()
+    def action_next_field(self) -> None:
+        """Enter in the username field moves to the password field at once, before the
+        keys typed after it are handed out. Keys read in one burst (held back by a slow SSH
+        link, or typed ahead) all went to the field that had the focus when they were read:
+        the password landed in the username field, in clear. Elsewhere Enter goes on to
+        the focused field (the password's submits the form)."""
+        if self.focused is not self.query_one("#username", Input):
+            raise SkipAction()
+        self.set_focus(self.query_one("#password", Input))
 
     @on(Input.Submitted, "#password")
     def _submit(self) -> None:
