@@ -14,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -133,6 +134,15 @@ class CognitoApp(App[None]):
                 ASCII_CSS, read_from=(__file__, "ASCII_CSS"), is_default_css=False
             )
             use_ascii_scrollbars()
+
+    async def on_event(self, event: events.Event) -> None:
+        """An Enter typed before the terminal left line mode (keys typed ahead while the
+        editor starts: a username, Enter, a password) arrives as a newline, which Textual
+        reads as ctrl+j: it is Enter here. The password used to go on into the username
+        field, in clear."""
+        if isinstance(event, events.Key) and event.key == "ctrl+j" and not event.is_forwarded:
+            event = events.Key("enter", "\r")
+        await super().on_event(event)
 
     def get_default_screen(self) -> Screen[Any]:
         """The attribute screen when the editor starts with a token: Textual's blank default

@@ -120,9 +120,50 @@ def may_fetch_early(argv: list[str]) -> bool:
     return token or "--demo" in argv or bool(os.environ.get("COGNITO_ACCESS_TOKEN"))
 
 
+def no_echo_while_starting(argv: list[str]) -> Any:
+    """For the editor on a terminal: the terminal stops echoing what is typed, first
+    thing. Until Textual takes the terminal over (some 250 ms), keys typed ahead (a
+    password) were echoed by the terminal's line mode onto the shell's screen, and stayed
+    there after the editor quit. Returns the settings to put back at exit (Textual puts
+    back the ones it found, echo off), or None."""
+    if any(a in ("-h", "--help", "--version") or a in SUBCOMMANDS for a in argv):
+        return None
+    try:
+        import termios
+    except ImportError:  # Windows
+        return None
+    try:
+        if not os.isatty(0):
+            return None
+        before = termios.tcgetattr(0)
+        quiet = list(before)
+        quiet[3] &= ~termios.ECHO
+        termios.tcsetattr(0, termios.TCSANOW, quiet)
+        return before
+    except (termios.error, OSError):
+        return None
+
+
+def echo_again(before: Any) -> None:
+    import contextlib
+    import termios
+
+    with contextlib.suppress(termios.error, OSError):  # a terminal already gone
+        termios.tcsetattr(0, termios.TCSANOW, before)
+
+
 def main(argv: list[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
+    before = no_echo_while_starting(argv)
+    try:
+        return _main(argv)
+    finally:
+        if before is not None:
+            echo_again(before)
+
+
+def _main(argv: list[str]) -> int:
     waiting = None
     if may_fetch_early(argv):
         from tui import prefetch

@@ -141,3 +141,41 @@ def test_a_refused_token_without_a_client_id_says_what_to_pass(embedded, tmp_pat
         "revoked (NotAuthorizedException). Get a new token, or pass --client-id to sign in "
         "with a password.\n"
     )
+
+
+def test_a_username_and_password_typed_ahead_sign_in(embedded, tmp_path):
+    """Typed as the editor starts, before it is up: the keys go to the username field
+    (they used to reach the form's scrolling body, focused first, and were lost), and an
+    Enter typed
+    while the terminal was still in line mode (read as ctrl+j) counts as Enter (the
+    password used to go on into the username field, in clear)."""
+    user = embedded["users"][0]
+    command = editor_command(embedded, user["username"])[:-2]  # no --username: type it
+    term = Terminal(command, terminal_env(tmp_path))
+    try:
+        term.keys(user["username"], "Enter", user["password"], "Enter")
+        screen = term.wait_for("No pending changes")
+        assert user["username"] in screen and user["password"] not in screen
+    finally:
+        term.close()
+
+
+def test_the_shell_echoes_again_after_the_editor(embedded, tmp_path):
+    """The editor turns the terminal's echo off first thing, so that keys typed ahead
+    are not echoed onto the shell's screen (tests/tui/test_echo.py); the shell gets it
+    back when the editor quits."""
+    user = embedded["users"][0]
+    term = Terminal(["bash", "--norc", "--noprofile"], terminal_env(tmp_path))
+    try:
+        term.keys("PS1='shell> '", literal=True)
+        term.keys("Enter")
+        term.wait_for("shell>")
+        term.keys("clear; " + " ".join(editor_command(embedded, user["username"])), literal=True)
+        term.keys("Enter")
+        term.wait_for("USER_SRP_AUTH")
+        term.keys("C-q")
+        term.wait_for("shell>")
+        term.keys("echo back", literal=True)
+        term.wait_for("shell> echo back")
+    finally:
+        term.close()

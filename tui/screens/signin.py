@@ -50,6 +50,9 @@ class SignInScreen(AppScreen[bool]):
         self.reauth = reauth
         self.notice = notice
         self.method = "srp"
+        # the field focused as the screen shows (Textual's first focusable otherwise, the
+        # scrolling body): keys typed ahead while the editor starts go there
+        self.AUTO_FOCUS = "#password" if username else "#username"  # type: ignore[misc]
 
     def compose(self) -> ComposeResult:
         yield SessionHeader()
