@@ -10,6 +10,7 @@ import contextlib
 import secrets
 from typing import Any
 
+from textual import events
 from textual.widgets import DataTable, Input
 
 from tui.app import CognitoApp, Options, make_app
@@ -92,6 +93,14 @@ async def settle(pilot: Any, rounds: int = 200) -> None:
             await pilot.pause()
             return
     raise AssertionError("the app did not settle")
+
+
+def type_at_once(app: Any, *keys: str) -> None:
+    """Every key posted to the app in one go, as the driver does with what it read at once
+    (`pilot.press` waits between keys, which hides what happens to a burst)."""
+    for key in keys:
+        character = key if len(key) == 1 else {"enter": "\r"}.get(key)
+        app.post_message(events.Key(key, character))
 
 
 async def type_text(pilot: Any, text: str) -> None:

@@ -7,20 +7,10 @@ the table had taken every key typed with it: 8 of 8 tries lost them in tmux.)"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from textual import events
 from textual.widgets import Input, TextArea
 
-from tests.tui.support import editor, new_user, open_editor, select, settle
+from tests.tui.support import editor, new_user, open_editor, select, settle, type_at_once
 from tui.screens.dialogs import AddAttribute, ClientMetadataEditor, EditValue
-
-
-def type_at_once(app: Any, *keys: str) -> None:
-    """Every key posted to the app in one go, as the driver does with one read."""
-    for key in keys:
-        character = key if len(key) == 1 else {"enter": "\r"}.get(key)
-        app.post_message(events.Key(key, character))
 
 
 async def test_keys_typed_with_the_edit_key_land_in_the_field(backend, tmp_path):

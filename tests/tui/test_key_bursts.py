@@ -5,21 +5,20 @@ one go; `pilot.press` would wait between them and hide the problem."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from textual import events
 from textual.widgets import Input, TextArea
 
-from tests.tui.support import editor, new_user, open_editor, select, settle, status
+from tests.tui.support import (
+    editor,
+    new_user,
+    open_editor,
+    select,
+    settle,
+    status,
+    type_at_once,
+)
 from tui.screens.attributes import AttributesScreen
 from tui.screens.dialogs import ClientMetadataEditor, EditValue
 from tui.screens.signin import SignInScreen
-
-
-def burst(app: Any, *keys: str) -> None:
-    for key in keys:
-        character = key if len(key) == 1 else {"enter": "\r"}.get(key)
-        app.post_message(events.Key(key, character))
 
 
 async def test_a_burst_of_edits_in_a_value_keeps_every_key_in_order(backend, tmp_path):
@@ -34,10 +33,10 @@ async def test_a_burst_of_edits_in_a_value_keeps_every_key_in_order(backend, tmp
         field = app.screen.query_one(Input)
         field.action_end()
         # clear, type, take one back, type again, then apply: all in one read
-        burst(app, "ctrl+u", "G", "r", "x", "backspace", "a", "c", "e")
+        type_at_once(app, "ctrl+u", "G", "r", "x", "backspace", "a", "c", "e")
         await settle(pilot)
         assert field.value == "Grace"
-        burst(app, "ctrl+w", "L", "o", "v", "e", "enter")
+        type_at_once(app, "ctrl+w", "L", "o", "v", "e", "enter")
         await settle(pilot)
         assert app.session.draft.value("given_name") == "Love"
 
@@ -52,7 +51,7 @@ async def test_a_burst_in_the_client_metadata_editor_keeps_every_key_in_order(ba
         area = app.screen.query_one(TextArea)
         area.focus()
         area.move_cursor(area.document.end)
-        burst(app, "backspace", "backspace", "backspace", "d", "e", "v", "backspace", "x")
+        type_at_once(app, "backspace", "backspace", "backspace", "d", "e", "v", "backspace", "x")
         await settle(pilot)
         assert area.text == "team=dex"
 
@@ -65,7 +64,7 @@ async def test_username_enter_and_password_in_one_burst_sign_in(backend, tmp_pat
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen)
-        burst(app, *username, "enter", *password, "enter")
+        type_at_once(app, *username, "enter", *password, "enter")
         await settle(pilot)
         assert isinstance(app.screen, AttributesScreen), status(app)
         assert app.session.username == username
