@@ -464,3 +464,21 @@ async def test_undo_and_reload_say_what_they_did(backend, tmp_path):
         await pilot.press("u")
         await pilot.pause()
         assert "Undid the change to given_name" in status(app)
+
+
+async def test_quit_keeping_the_edits_writes_them_before_the_editor_goes(backend, tmp_path):
+    """The journal is written (and synced) in a worker; the editor exits once it is on
+    disk, and the next start for the same user finds the edit."""
+    username, password = new_user(backend, given_name="Ada")
+    app = editor(backend, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_editor(pilot, username, password)
+        await edit(pilot, "given_name", "Kept")
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmQuit)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not app.is_running
+    journals = list((tmp_path / "journal").glob("*.json"))
+    assert len(journals) == 1 and "Kept" in journals[0].read_text()

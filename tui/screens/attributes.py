@@ -449,8 +449,16 @@ class AttributesScreen(AppScreen[None]):
             self.session.discard()
             self.app.exit()
         elif choice == "keep":
-            self.session.persist()
-            self.app.exit()
+            # the journal is synced to disk before the editor goes: in a worker, as that can
+            # take over 100 ms on a busy disk (seen in CI), not on the event loop
+            self.run_core(
+                self.session.persist,
+                lambda _: self.app.exit(),
+                lambda error: self._failed(error, "keep"),
+                group="quit",
+                exclusive=False,
+                operation="persist",
+            )
 
     # -- saving ----------------------------------------------------------------------------
 
@@ -599,7 +607,9 @@ class AttributesScreen(AppScreen[None]):
 
 
 def _title(action: str, error: CognitoError) -> str:
-    verb = {"load": "Loading", "save": "Saving"}.get(action, action.capitalize())
+    verb = {"load": "Loading", "save": "Saving", "keep": "Keeping the edits"}.get(
+        action, action.capitalize()
+    )
     return f"{verb} failed: {error.code}"
 
 
