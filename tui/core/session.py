@@ -350,10 +350,11 @@ class EditorSession:
         self.client_metadata.update(record.get("client_metadata") or {})
         self.persist()
 
-    def persist(self) -> None:
-        """Write the journal after every change of the draft or the ClientMetadata."""
+    def persist(self, wait: bool = False) -> None:
+        """Write the journal after every change of the draft or the ClientMetadata;
+        `wait`: until it is synced to the disk (see Journal.write)."""
         if self.journal is not None:
-            self.journal.write(self.draft.to_journal(), self.client_metadata)
+            self.journal.write(self.draft.to_journal(), self.client_metadata, wait=wait)
 
     def discard(self) -> None:
         self.draft.clear()

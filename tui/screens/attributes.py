@@ -452,7 +452,7 @@ class AttributesScreen(AppScreen[None]):
             # the journal is synced to disk before the editor goes: in a worker, as that can
             # take over 100 ms on a busy disk (seen in CI), not on the event loop
             self.run_core(
-                self.session.persist,
+                lambda: self.session.persist(wait=True),
                 lambda _: self.app.exit(),
                 lambda error: self._failed(error, "keep"),
                 group="quit",
