@@ -106,6 +106,12 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 SUBCOMMANDS = ("embedded", "bulk", "users")
 
 
+def starts_the_editor(argv: list[str]) -> bool:
+    """Read from the raw arguments, before they are parsed: no subcommand, no --help or
+    --version (a hint: the parse decides)."""
+    return not any(a in ("-h", "--help", "--version") or a in SUBCOMMANDS for a in argv)
+
+
 def may_fetch_early(argv: list[str]) -> bool:
     """A hint read from the raw arguments, before anything is parsed or imported: the
     editor (no subcommand, no --help or --version), not admin mode, with a token (an
@@ -114,7 +120,7 @@ def may_fetch_early(argv: list[str]) -> bool:
     the parse; the parsed options then decide whether the child gets work or is let go, so
     a wrong hint costs only an idle child, and a missed one (e.g. an abbreviated option)
     only the fork's later start."""
-    if any(a in ("-h", "--help", "--version", "--admin") or a in SUBCOMMANDS for a in argv):
+    if not starts_the_editor(argv) or "--admin" in argv:
         return False
     token = any(a == "--access-token" or a.startswith("--access-token=") for a in argv)
     return token or "--demo" in argv or bool(os.environ.get("COGNITO_ACCESS_TOKEN"))
@@ -126,7 +132,7 @@ def no_echo_while_starting(argv: list[str]) -> Any:
     password) were echoed by the terminal's line mode onto the shell's screen, and stayed
     there after the editor quit. Returns the settings to put back at exit (Textual puts
     back the ones it found, echo off), or None."""
-    if any(a in ("-h", "--help", "--version") or a in SUBCOMMANDS for a in argv):
+    if not starts_the_editor(argv):
         return None
     try:
         import termios

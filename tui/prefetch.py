@@ -281,15 +281,14 @@ def _fork(answers: EarlyAnswers) -> int:
         with contextlib.suppress(OSError):
             allowed = os.sched_getaffinity(0)
     pid = os.fork()
-    placed = cpu is not None and cpu in allowed and len(allowed) > 1
+    if cpu is None or cpu not in allowed or len(allowed) < 2:  # nowhere else to go
+        answers.pid = pid or None
+        return pid
     if pid == 0:
-        if placed:
-            with contextlib.suppress(OSError):
-                os.sched_setaffinity(0, allowed - {cpu})
+        with contextlib.suppress(OSError):
+            os.sched_setaffinity(0, allowed - {cpu})
         return pid
     answers.pid = pid
-    if not placed or cpu is None:
-        return pid
     try:
         os.sched_setaffinity(0, {cpu})  # this thread, the only one: see fork_is_safe
     except OSError:

@@ -13,7 +13,7 @@ its failures the same way.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
@@ -49,14 +49,8 @@ def run_core(
     app = node.app
 
     def work() -> None:
-        try:
-            result = call()
-        except Exception as exc:  # every failure comes back as a value, never a dead worker
-            from tui.core.errors import from_botocore
-
-            app.call_from_thread(failed, from_botocore(exc, operation))
-            return
-        app.call_from_thread(done, result)
+        ok, value = _outcome(call, operation)
+        app.call_from_thread(done if ok else failed, value)
 
     return node.run_worker(
         work,
@@ -79,17 +73,22 @@ def answer_now(
     tui/prefetch.py): `call` runs on the UI thread and must not wait; a result goes to
     `done` at once, a failure to `failed` as the worker would report it. False when
     `call` had nothing (None): the caller then starts the worker as usual."""
+    ok, value = _outcome(call, operation)
+    if ok and value is None:
+        return False
+    (done if ok else failed)(value)
+    return True
+
+
+def _outcome(call: Callable[[], Any], operation: str) -> tuple[bool, Any]:
+    """(True, the result) or (False, the CognitoError it failed with): every failure comes
+    back as a value, never a dead worker."""
     try:
-        result = call()
+        return True, call()
     except Exception as exc:
         from tui.core.errors import from_botocore
 
-        failed(from_botocore(exc, operation))
-        return True
-    if result is None:
-        return False
-    done(result)
-    return True
+        return False, from_botocore(exc, operation)
 
 
 class AppScreen(Screen[ScreenResult]):

@@ -74,8 +74,7 @@ class SignInScreen(AppScreen[bool]):
         self.query_one(StatusLine).screen_left()
 
     def on_mount(self) -> None:
-        self.query_one(SessionHeader).show_info(self.session.info())
-        self.query_one("#password" if self.username else "#username", Input).focus()
+        self.query_one(SessionHeader).show_info(self.session.info())  # focus: AUTO_FOCUS
         if self.notice:
             self.query_one(StatusLine).say(self.notice, error=True)
 
